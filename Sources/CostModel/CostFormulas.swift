@@ -1,0 +1,90 @@
+import X3DModel
+
+/// The one table of per-layer formulas: each kind of node, its multiply-adds, parameters, BatchNorm elements,
+/// output elements and full FLOPs. Pure functions of the node's kind and shapes, every product overflow-checked.
+///
+/// | kind | MACs | parameters | full FLOPs (besides 2·MACs) |
+/// |---|---|---|---|
+/// | convolution | `Cout·(Cin/g)·kt·kh·kw·N·To·Ho·Wo` | `Cout·(Cin/g)·kt·kh·kw` (+ `Cout` bias) | bias: 1 per output |
+/// | linear | `N·positions·in·out` | `in·out + out` | bias: 1 per output |
+/// | batch norm | – | `2·C` (γ, β) | 2 per element (folded scale and shift) |
+/// | relu | – | – | 1 per element |
+/// | sigmoid | – | – | 4 per element (negate, exp, add, divide) |
+/// | swish | – | – | 5 per element (sigmoid, multiply) |
+/// | global / window average pool, position mean | – | – | window size per output (adds, one divide) |
+/// | scale, residual add | – | – | 1 per output element |
+/// | softmax | – | – | 3 per element (exp, sum, divide) |
+public enum CostFormulas {
+  /// The cost of one copy of `node`.
+  public static func cost(of node: LayerNode) throws(ConfigurationError) -> LayerCost {
+    var checked = Checked(node: node)
+    var cost = LayerCost()
+    let output = try checked.elements(node.outputShape)
+    let input = try checked.elements(node.inputShape)
+    cost.outputElements = output
+    switch node.kind {
+    case .input:
+      break
+    case .convolution(let conv):
+      let taps = try checked.product(conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
+      let weights = try checked.product(conv.outChannels, taps)
+      cost.parameterCount = try checked.sum(weights, conv.hasBias ? conv.outChannels : 0)
+      cost.convolutionMACs = try checked.product(output, taps)
+      cost.fvcoreActivationCount = output
+      cost.fullFlops = try checked.sum(checked.product(2, cost.convolutionMACs), conv.hasBias ? output : 0)
+    case .linear(let linear):
+      cost.parameterCount = try checked.sum(
+        checked.product(linear.inFeatures, linear.outFeatures), linear.hasBias ? linear.outFeatures : 0)
+      cost.linearMACs = try checked.product(output, linear.inFeatures)
+      cost.fvcoreActivationCount = output
+      cost.fullFlops = try checked.sum(checked.product(2, cost.linearMACs), linear.hasBias ? output : 0)
+    case .batchNorm:
+      cost.parameterCount = try checked.product(2, node.inputShape.channels)
+      cost.batchNormParameterCount = cost.parameterCount
+      cost.batchNormElements = input
+      cost.fullFlops = try checked.product(2, input)
+    case .relu, .channelScale, .residualAdd:
+      cost.fullFlops = output
+    case .sigmoid:
+      cost.fullFlops = try checked.product(4, output)
+    case .swish:
+      cost.fullFlops = try checked.product(5, output)
+    case .softmax:
+      cost.fullFlops = try checked.product(3, output)
+    case .globalAveragePool, .positionMean:
+      cost.fullFlops = input
+    case .averagePool(let kernel):
+      cost.fullFlops = try checked.product(output, kernel.volume)
+    }
+    return cost
+  }
+}
+
+/// Overflow-checked integer arithmetic that names the node when a count does not fit in 64 bits.
+struct Checked {
+  let node: LayerNode
+
+  func elements(_ shape: TensorShape) throws(ConfigurationError) -> Int {
+    do { return try shape.elementCount() } catch { throw overflow("element count of \(shape)") }
+  }
+
+  func product(_ a: Int, _ b: Int) throws(ConfigurationError) -> Int {
+    let (value, overflowed) = a.multipliedReportingOverflow(by: b)
+    if overflowed { throw overflow("the product \(a)·\(b)") }
+    return value
+  }
+
+  func product(_ a: Int, _ b: Int, _ c: Int, _ d: Int) throws(ConfigurationError) -> Int {
+    try product(product(a, b), product(c, d))
+  }
+
+  func sum(_ a: Int, _ b: Int) throws(ConfigurationError) -> Int {
+    let (value, overflowed) = a.addingReportingOverflow(b)
+    if overflowed { throw overflow("the sum \(a) + \(b)") }
+    return value
+  }
+
+  private func overflow(_ quantity: String) -> ConfigurationError {
+    .overflow(node: node.path.description, quantity: quantity)
+  }
+}

@@ -1,0 +1,61 @@
+/// A node's output as the builder tracks it: where it was produced and its shape.
+struct Tensor {
+  var index: Int
+  var shape: TensorShape
+}
+
+/// Numbers nodes, infers convolution shapes and forwards each node to the sink. Shape inference lives here.
+struct Emitter<Sink: LayerSink> {
+  var sink: Sink
+  var nextIndex = 0
+  var repeatCount = 1
+
+  mutating func add(
+    _ path: NodePath, _ kind: LayerKind, inputs: NodeInputs, from input: TensorShape, to output: TensorShape,
+    consumers: Int
+  ) throws(ConfigurationError) -> Tensor {
+    do {
+      _ = try output.elementCount()
+    } catch {
+      throw .overflow(node: path.description, quantity: "output element count \(output)")
+    }
+    let node = LayerNode(
+      index: nextIndex, path: path, kind: kind, inputs: inputs, inputShape: input, outputShape: output,
+      consumerCount: consumers, repeatCount: repeatCount)
+    try sink.receive(node)
+    nextIndex += 1
+    return Tensor(index: node.index, shape: output)
+  }
+
+  /// A shape-preserving node reading one tensor.
+  mutating func elementwise(_ path: NodePath, _ kind: LayerKind, _ x: Tensor, consumers: Int = 1)
+    throws(ConfigurationError) -> Tensor
+  {
+    try add(path, kind, inputs: .one(x.index), from: x.shape, to: x.shape, consumers: consumers)
+  }
+
+  /// A convolution; its output shape is `floor((n + 2p − k)/s) + 1` along each axis.
+  mutating func convolution(_ path: NodePath, _ x: Tensor, _ conv: Convolution, consumers: Int = 1)
+    throws(ConfigurationError) -> Tensor
+  {
+    var out = x.shape
+    out.channels = conv.outChannels
+    out.frames = try Self.extent(x.shape.frames, conv, \.t, "time", path)
+    out.height = try Self.extent(x.shape.height, conv, \.h, "height", path)
+    out.width = try Self.extent(x.shape.width, conv, \.w, "width", path)
+    return try add(path, .convolution(conv), inputs: .one(x.index), from: x.shape, to: out, consumers: consumers)
+  }
+
+  private static func extent(
+    _ n: Int, _ conv: Convolution, _ axis: KeyPath<Triple, Int>, _ name: String, _ path: NodePath
+  ) throws(ConfigurationError) -> Int {
+    guard
+      let extent = Convolution.outputExtent(
+        input: n, kernel: conv.kernel[keyPath: axis], stride: conv.stride[keyPath: axis],
+        padding: conv.padding[keyPath: axis])
+    else {
+      throw .zeroExtent(node: path.description, axis: name, input: n, kernel: conv.kernel[keyPath: axis])
+    }
+    return extent
+  }
+}

@@ -1,0 +1,82 @@
+/// What a user asked for: a preset, expansion factors and explicit hyperparameters, any of them absent.
+///
+/// Precedence, per hyperparameter: explicit flag > γ factor > preset > X2D.
+public struct ModelRequest: Hashable, Sendable {
+  public var preset: Preset?
+  public var gammaTau: Double?
+  public var gammaT: Double?
+  public var gammaS: Double?
+  public var gammaW: Double?
+  public var gammaB: Double?
+  public var gammaD: Double?
+  public var frames: Int?
+  public var crop: Int?
+  public var testCrop: Int?
+  public var widthFactor: Double?
+  public var depthFactor: Double?
+  public var bottleneckFactor: Double?
+  public var classes: Int?
+  public var batch: Int?
+  public var implementation: ImplementationVariant
+
+  public init(preset: Preset? = nil, implementation: ImplementationVariant = .paper) {
+    self.preset = preset
+    self.implementation = implementation
+  }
+
+  /// Applies the precedence and validates every value.
+  public func resolve() throws(ConfigurationError) -> ModelConfiguration {
+    let base = preset ?? .x2d
+    let extent = Double(ModelConfiguration.maximumExtent)
+    for (parameter, value, maximum) in [
+      (Parameter.gammaTau, gammaTau, 1e9), (.gammaT, gammaT, extent), (.gammaS, gammaS, extent / 112),
+      (.gammaW, gammaW, ModelConfiguration.maximumWidthFactor / 2),
+      (.gammaB, gammaB, ModelConfiguration.maximumBottleneckFactor),
+      (.gammaD, gammaD, ModelConfiguration.maximumDepthFactor),
+    ] {
+      if let value { try ModelConfiguration.check(parameter, value, maximum: maximum) }
+    }
+    var gammas = ExpansionVector(gammaTau: gammaTau ?? base.samplingRate)
+
+    let frames: Int
+    if let explicit = self.frames {
+      frames = explicit
+      gammas.gammaT = Double(explicit)
+    } else if let gammaT {
+      frames = Int(ExpansionVector.frames(forGammaT: gammaT))
+      gammas.gammaT = gammaT
+    } else {
+      frames = base.frames
+      gammas.gammaT = Double(frames)
+    }
+
+    let crop: Int
+    if let explicit = self.crop {
+      crop = explicit
+      gammas.gammaS = Double(explicit) / 112
+    } else if let gammaS {
+      let rounded = ExpansionVector.crop(forGammaS: gammaS)
+      guard rounded >= 8 else {
+        throw .invalidFactor(
+          parameter: .gammaS, value: gammaS, reason: "crop 112·γs rounds to \(Int(rounded)) pixels; need at least 8")
+      }
+      crop = Int(rounded)
+      gammas.gammaS = gammaS
+    } else {
+      crop = base.crop
+      gammas.gammaS = Double(crop) / 112
+    }
+
+    let widthFactor = self.widthFactor ?? gammaW.map { 2 * $0 } ?? base.widthFactor
+    gammas.gammaW = self.widthFactor == nil ? (gammaW ?? widthFactor / 2) : widthFactor / 2
+    let bottleneckFactor = self.bottleneckFactor ?? gammaB ?? base.bottleneckFactor
+    gammas.gammaB = bottleneckFactor
+    let depthFactor = self.depthFactor ?? gammaD ?? base.depthFactor
+    gammas.gammaD = depthFactor
+
+    return try ModelConfiguration(
+      frames: frames, crop: crop, testCrop: testCrop, widthFactor: widthFactor, depthFactor: depthFactor,
+      bottleneckFactor: bottleneckFactor, classes: classes ?? 400, batch: batch ?? 1, implementation: implementation,
+      gammas: gammas)
+  }
+}
