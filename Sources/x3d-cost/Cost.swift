@@ -1,0 +1,37 @@
+import ArgumentParser
+import CostModel
+import Foundation
+import X3DModel
+
+extension X3DCost {
+  /// `x3d-cost [cost]`: the resolved model and its exact costs.
+  struct Cost: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the resolved model and its exact costs (the default command).")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Element type for the memory figures: f32, f16 or bf16.")
+    var dtype: ElementType = .f32
+
+    @Option(help: "Headline figure: paper (conv+linear MACs), fvcore (MACs + 2·BN elements) or flops (full FLOPs).")
+    var convention: Convention = .paper
+
+    @Option(help: "table, json, csv or markdown.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "One row per node, with SlowFast path names.")
+    var perLayer = false
+
+    @Flag(help: "One row per stage: stem, res2…res5, head.")
+    var perStage = false
+
+    func run() throws {
+      let configuration = try model.resolve()
+      let report = try CostReport(configuration, elementType: dtype, perLayer: perLayer || perStage)
+      let view = CostView(
+        report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage)
+      print(try view.render(format), terminator: "")
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import CostModel
+import Foundation
+import X3DModel
+
+/// The JSON contract of `x3d-cost --format json` (docs/json.md): `config`, `totals`, `headline`, `architecture`,
+/// and on request `stages` and `layers`. Integers are exact counts; keys never change meaning.
+struct CostJSON: Encodable {
+  struct Config: Encodable {
+    var preset: String?
+    var gamma_tau, gamma_t, gamma_s, gamma_w, gamma_b, gamma_d: Double
+    var frames, crop, test_crop: Int
+    var sampling_rate: Double
+    var width_factor, depth_factor, bottleneck_factor: Double
+    var classes, batch: Int
+    var dtype, impl: String
+  }
+
+  struct Headline: Encodable {
+    var convention: String
+    var value: Int
+    var label: String
+  }
+
+  struct Stage: Encodable {
+    var name: String
+    var width: Int
+    var inner_width: Int
+    var blocks: Int
+    var se_width: Int
+  }
+
+  struct Architecture: Encodable {
+    var stem_width: Int
+    var stages: [Stage]
+    var head_inner_width, head_out_width, classes: Int
+    var pool_kernel: [Int]
+  }
+
+  struct Totals: Encodable {
+    var totals: CostTotals
+    var fvcore_flops: Int
+    func encode(to encoder: Encoder) throws {
+      try totals.encode(to: encoder)
+      var container = encoder.container(keyedBy: Key.self)
+      try container.encode(fvcore_flops, forKey: Key(stringValue: "fvcore_flops")!)
+    }
+  }
+
+  struct Layer: Encodable {
+    var name, kind, stage: String
+    var input_shape, output_shape: [Int]
+    var kernel, stride, padding: [Int]?
+    var groups: Int?
+    var macs, params, bn_elements, activations, output_elements, flops: Int
+  }
+
+  struct StageTotals: Encodable {
+    var stage: String
+    var macs, params, activations, output_elements: Int
+  }
+
+  var config: Config
+  var totals: Totals
+  var headline: Headline
+  var architecture: Architecture
+  var stages: [StageTotals]?
+  var layers: [Layer]?
+
+  init(_ view: CostView) {
+    let report = view.report
+    let c = report.configuration
+    let g = c.gammas
+    config = Config(
+      preset: view.preset?.rawValue, gamma_tau: g.gammaTau, gamma_t: g.gammaT, gamma_s: g.gammaS,
+      gamma_w: g.gammaW, gamma_b: g.gammaB, gamma_d: g.gammaD, frames: c.frames, crop: c.crop,
+      test_crop: c.evaluatedCrop, sampling_rate: c.samplingRate, width_factor: c.widthFactor,
+      depth_factor: c.depthFactor, bottleneck_factor: c.bottleneckFactor, classes: c.classes, batch: c.batch,
+      dtype: report.elementType.rawValue, impl: c.implementation.rawValue)
+    totals = Totals(totals: report.totals, fvcore_flops: report.totals.fvcoreFlops)
+    headline = Headline(
+      convention: view.convention.rawValue, value: view.convention.value(of: report.totals),
+      label: view.convention.label)
+    let a = report.architecture
+    architecture = Architecture(
+      stem_width: a.stemWidth,
+      stages: a.stages.map {
+        Stage(name: $0.id.name, width: $0.width, inner_width: $0.innerWidth, blocks: $0.blocks, se_width: $0.squeezeWidth)
+      },
+      head_inner_width: a.headInnerWidth, head_out_width: a.headOutWidth, classes: a.classes,
+      pool_kernel: [a.poolKernel.t, a.poolKernel.h, a.poolKernel.w])
+    if view.perStage {
+      stages = report.stages.map {
+        StageTotals(
+          stage: $0.stage.name, macs: $0.macs, params: $0.params, activations: $0.activations,
+          output_elements: $0.outputElements)
+      }
+    }
+    if view.perLayer { layers = report.layers.map(Self.layer) }
+  }
+
+  static func layer(_ row: LayerRow) -> Layer {
+    var layer = Layer(
+      name: row.name, kind: row.kind, stage: row.node.path.stage.name, input_shape: row.node.inputShape.dimensions,
+      output_shape: row.node.outputShape.dimensions, macs: row.cost.macs, params: row.cost.parameterCount,
+      bn_elements: row.cost.batchNormElements, activations: row.cost.fvcoreActivationCount,
+      output_elements: row.cost.outputElements, flops: row.cost.fullFlops)
+    switch row.node.kind {
+    case .convolution(let conv):
+      layer.kernel = [conv.kernel.t, conv.kernel.h, conv.kernel.w]
+      layer.stride = [conv.stride.t, conv.stride.h, conv.stride.w]
+      layer.padding = [conv.padding.t, conv.padding.h, conv.padding.w]
+      layer.groups = conv.groups
+    case .averagePool(let kernel):
+      layer.kernel = [kernel.t, kernel.h, kernel.w]
+      layer.stride = [1, 1, 1]
+    case .input, .batchNorm, .relu, .swish, .sigmoid, .globalAveragePool, .channelScale, .residualAdd, .linear,
+      .softmax, .positionMean:
+      break
+    }
+    return layer
+  }
+
+  func encoded() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+
+  struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+}

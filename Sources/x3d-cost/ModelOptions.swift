@@ -1,0 +1,62 @@
+import ArgumentParser
+import CostModel
+import X3DModel
+
+extension Preset: ExpressibleByArgument {}
+extension ImplementationVariant: ExpressibleByArgument {}
+extension ElementType: ExpressibleByArgument {}
+extension Convention: ExpressibleByArgument {}
+
+/// The flags that name a model, shared by every subcommand. Precedence: explicit > γ > preset > X2D.
+struct ModelOptions: ParsableArguments {
+  @Option(help: "A published model: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var preset: Preset?
+
+  @Option(name: .customLong("gamma-tau"), help: "γτ: frame-rate factor; sampling rate = γτ (no cost effect).")
+  var gammaTau: Double?
+  @Option(name: .customLong("gamma-t"), help: "γt: frames = γt rounded, at least 1.")
+  var gammaT: Double?
+  @Option(name: .customLong("gamma-s"), help: "γs: crop = 112·γs rounded to a multiple of 8.")
+  var gammaS: Double?
+  @Option(name: .customLong("gamma-w"), help: "γw: width factor = 2·γw.")
+  var gammaW: Double?
+  @Option(name: .customLong("gamma-b"), help: "γb: bottleneck factor.")
+  var gammaB: Double?
+  @Option(name: .customLong("gamma-d"), help: "γd: depth factor.")
+  var gammaD: Double?
+
+  @Option(help: "Frames T (DATA.NUM_FRAMES).") var frames: Int?
+  @Option(help: "Train crop S (DATA.TRAIN_CROP_SIZE); sizes the head pool.") var crop: Int?
+  @Option(help: "Run at this crop, head pool still sized from the train crop (multi-view testing).")
+  var testCrop: Int?
+  @Option(help: "X3D.WIDTH_FACTOR (X2D: 2).") var widthFactor: Double?
+  @Option(help: "X3D.DEPTH_FACTOR.") var depthFactor: Double?
+  @Option(help: "X3D.BOTTLENECK_FACTOR.") var bottleneckFactor: Double?
+  @Option(help: "Classes K (default 400).") var classes: Int?
+  @Option(help: "Batch size N (default 1).") var batch: Int?
+
+  @Option(name: .customLong("impl"), help: "paper (SlowFast 2020), slowfast (since June 2021) or pytorchvideo.")
+  var implementation: ImplementationVariant = .paper
+
+  /// The request these flags make.
+  var request: ModelRequest {
+    var request = ModelRequest(preset: preset, implementation: implementation)
+    request.gammaTau = gammaTau
+    request.gammaT = gammaT
+    request.gammaS = gammaS
+    request.gammaW = gammaW
+    request.gammaB = gammaB
+    request.gammaD = gammaD
+    request.frames = frames
+    request.crop = crop
+    request.testCrop = testCrop
+    request.widthFactor = widthFactor
+    request.depthFactor = depthFactor
+    request.bottleneckFactor = bottleneckFactor
+    request.classes = classes
+    request.batch = batch
+    return request
+  }
+
+  func resolve() throws -> ModelConfiguration { try request.resolve() }
+}

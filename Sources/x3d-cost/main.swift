@@ -1,1 +1,0 @@
-print("x3d-cost")
