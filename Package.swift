@@ -8,9 +8,13 @@ let package = Package(
     .executable(name: "x3d-cost", targets: ["x3d-cost"]),
     .library(name: "X3DModel", targets: ["X3DModel"]),
     .library(name: "CostModel", targets: ["CostModel"]),
+    .library(name: "ReferenceExecutor", targets: ["ReferenceExecutor"]),
+    .library(name: "SweepStore", targets: ["SweepStore"]),
+    .library(name: "ExpansionSearch", targets: ["ExpansionSearch"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // MARK: Architecture: configuration → layer graph
@@ -19,11 +23,23 @@ let package = Package(
     // MARK: Formulas, conventions, memory, reports
     .target(name: "CostModel", dependencies: ["X3DModel"]),
 
+    // MARK: Kernels that run the graph and count what they do (never the formulas)
+    .target(
+      name: "ReferenceExecutor", dependencies: ["X3DModel"],
+      swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
+
+    // MARK: SQLite: sweeps, configs, layers, measurements
+    .target(
+      name: "SweepStore", dependencies: ["X3DModel", "CostModel", .product(name: "GRDB", package: "GRDB.swift")]),
+
+    // MARK: Forward expansion, backward contraction
+    .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "SweepStore", "ReferenceExecutor"]),
+
     // MARK: Command line
     .executableTarget(
       name: "x3d-cost",
       dependencies: [
-        "X3DModel", "CostModel",
+        "X3DModel", "CostModel", "ReferenceExecutor", "SweepStore", "ExpansionSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -32,6 +48,9 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),
     .testTarget(name: "CostModelTests", dependencies: ["CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
+    .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
   ]
 )

@@ -24,13 +24,13 @@ struct X3DCost: ParsableCommand {
         print(fullMessage(for: error))
         Foundation.exit(0)
       }
-      FileHandle.standardError.write(Data(("x3d-cost: error: " + message(for: error) + "\n").utf8))
+      FileHandle.standardError.write(Data((message(for: error) + "\n").utf8))
       Foundation.exit(2)
     }
   }
 
   private static func message(for error: Error) -> String {
-    if let error = error as? any ReportableError { return error.description }
+    if let error = error as? any ReportableError { return "Error: " + error.description }
     return fullMessage(for: error)
   }
 }

@@ -1,0 +1,1 @@
+// The ReferenceExecutor module: see its issue and ../shared/design.md. Files are added per concept.

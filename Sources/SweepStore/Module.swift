@@ -1,0 +1,1 @@
+// The SweepStore module: see its issue and ../shared/design.md. Files are added per concept.
