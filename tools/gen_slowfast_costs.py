@@ -9,7 +9,9 @@ the script extracts the `slowfast/` package of the SlowFast git repository into 
 directory outside this repository (default /tmp/slowfast_src) with
     git --git-dir=$SLOWFAST_GIT_DIR archive <commit> slowfast | tar -x -C $SLOWFAST_SRC
 (SLOWFAST_GIT_DIR defaults to /work/.mirror/facebookresearch+SlowFast/repo, the commit
-to HEAD there; the commit used is recorded in the JSON) and puts it on sys.path. Imports
+to HEAD there; the commit used is recorded in the JSON) and puts it on sys.path. (With the
+local mirror, git may print "error: invalid object ... demo/visualization/...gradcam.gif";
+that blob is outside slowfast/ and the archive still exits 0.) Imports
 that SlowFast needs only for training/data/visualisation and that are missing from the
 venv (simplejson, psutil, fairscale, detectron2, matplotlib, cv2, scipy, pandas,
 pytorchvideo.layers.distributed, pytorchvideo.losses) are replaced by MagicMock modules;

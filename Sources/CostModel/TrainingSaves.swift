@@ -28,10 +28,11 @@ struct TrainingSaves {
       saves.firstInput = true
       saves.secondInput = true
     case .linear:
-      // Dropout (p = 0.5, training only) stands between fc1's ReLU and fc2: its output, which fc2 keeps, and its
-      // one-byte mask are both new tensors. The ReLU output itself is kept by the ReLU.
+      // Dropout (p = 0.5, training only) stands between fc1's ReLU and fc2. On the CPU PyTorch computes it as
+      // `x · mask` with a mask of x's element type, and keeps the mask; fc2 keeps the product. Both are new
+      // tensors of the input's size. (The ReLU output itself is kept by the ReLU.)
       let elements = node.inputShape.batch * node.inputShape.positions * node.inputShape.channels
-      saves.privateBytes = elements * (elementType.byteCount + 1)
+      saves.privateBytes = 2 * elements * elementType.byteCount
     case .softmax:
       // pytorchvideo applies its softmax in training too; SlowFast only at inference.
       saves.output = implementation == .pytorchvideo
