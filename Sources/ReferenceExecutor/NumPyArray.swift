@@ -1,0 +1,119 @@
+import Foundation
+import X3DModel
+
+/// Reads and writes NumPy `.npy` files (format versions 1.0, 2.0 and 3.0) holding float32 arrays. Only what a clip
+/// or a score table needs: little-endian `<f4`, C order. Anything else is refused with a message saying what the
+/// file holds.
+public enum NumPyArray {
+  /// The shape and elements of a float32 `.npy` file.
+  public static func read(_ url: URL) throws(ExecutorError) -> (shape: [Int], scalars: [Float]) {
+    let bytes: Data
+    do { bytes = try Data(contentsOf: url) } catch {
+      throw .file(path: url.path, reason: "cannot read (\(error.localizedDescription))")
+    }
+    func fail(_ reason: String) -> ExecutorError { .npy(path: url.path, reason: reason) }
+    let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+    guard bytes.count >= 10, Array(bytes.prefix(6)) == magic else {
+      throw fail("not a .npy file (no \\x93NUMPY magic)")
+    }
+    let major = bytes[bytes.startIndex + 6]
+    let lengthBytes = major == 1 ? 2 : 4
+    guard major >= 1 && major <= 3, bytes.count >= 8 + lengthBytes else {
+      throw fail("unsupported .npy version \(major)")
+    }
+    var headerLength = 0
+    for offset in 0..<lengthBytes {
+      headerLength |= Int(bytes[bytes.startIndex + 8 + offset]) << (8 * offset)
+    }
+    let dataStart = 8 + lengthBytes + headerLength
+    guard bytes.count >= dataStart,
+      let header = String(
+        data: bytes.subdata(in: (8 + lengthBytes)..<dataStart),
+        encoding: major == 3 ? .utf8 : .isoLatin1)
+    else { throw fail("truncated header") }
+
+    guard let descr = field("descr", in: header) else {
+      throw fail("header has no 'descr': \(header)")
+    }
+    let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+    switch dtype {
+    case "<f4": break
+    case ">f4":
+      throw fail("dtype >f4 is big-endian float32; save it little-endian (`a.astype('<f4')`)")
+    default: throw fail("dtype \(dtype) is not float32 (<f4); convert it (`a.astype(np.float32)`)")
+    }
+    if let order = field("fortran_order", in: header), order.contains("True") {
+      throw fail(
+        "the array is in Fortran order; save a C-ordered array (`np.ascontiguousarray(a)`)")
+    }
+    guard let shapeText = field("shape", in: header) else {
+      throw fail("header has no 'shape': \(header)")
+    }
+    let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() ")).split(
+      separator: ","
+    )
+    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
+    let count = shape.reduce(1) { $0 &* $1 }
+    guard shape.allSatisfy({ $0 >= 0 }), count >= 0 else { throw fail("bad shape \(shapeText)") }
+    let available = bytes.count - dataStart
+    guard available >= count * 4 else {
+      throw fail(
+        "truncated: shape \(shape) needs \(count * 4) data bytes, the file has \(available)")
+    }
+    let scalars = bytes.withUnsafeBytes { raw in
+      (0..<count).map {
+        Float(
+          bitPattern: UInt32(
+            littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + 4 * $0, as: UInt32.self)))
+      }
+    }
+    return (shape, scalars)
+  }
+
+  /// Reads a clip and checks it has exactly `expected` as its shape.
+  public static func readTensor(_ url: URL, expected: TensorShape) throws(ExecutorError) -> Tensor {
+    let (shape, scalars) = try read(url)
+    guard shape == expected.dimensions else {
+      throw .inputShape(
+        expected: "(" + expected.dimensions.map(String.init).joined(separator: ", ") + ")",
+        observed: "(" + shape.map(String.init).joined(separator: ", ") + ") in \(url.path)")
+    }
+    return try Tensor(shape: expected, scalars: scalars)
+  }
+
+  /// Writes a float32, little-endian, C-ordered `.npy` file (version 1.0).
+  public static func write(shape: [Int], scalars: [Float], to url: URL) throws(ExecutorError) {
+    let shapeText =
+      shape.count == 1
+      ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    var out = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
+    out.append(UInt8(header.utf8.count & 0xFF))
+    out.append(UInt8(header.utf8.count >> 8))
+    out.append(Data(header.utf8))
+    scalars.withUnsafeBufferPointer { out.append($0) }
+    do { try out.write(to: url) } catch {
+      throw .file(path: url.path, reason: "cannot write (\(error.localizedDescription))")
+    }
+  }
+
+  /// The text of `'key': value` in a header dict (value up to the next top-level comma or closing brace).
+  private static func field(_ key: String, in header: String) -> String? {
+    guard let range = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else {
+      return nil
+    }
+    var rest = header[range.upperBound...].drop { $0 == " " || $0 == ":" }
+    var depth = 0
+    var value = ""
+    while let character = rest.first {
+      if character == "(" { depth += 1 }
+      if character == ")" { depth -= 1 }
+      if depth == 0 && (character == "," || character == "}") { break }
+      value.append(character)
+      rest = rest.dropFirst()
+    }
+    return value
+  }
+}
