@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The cost model's hot path crosses module boundaries (builder → sink); let release builds specialise it.
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
   name: "x3d-cost",
   platforms: [.macOS(.v13)],
@@ -18,10 +21,10 @@ let package = Package(
   ],
   targets: [
     // MARK: Architecture: configuration → layer graph
-    .target(name: "X3DModel"),
+    .target(name: "X3DModel", swiftSettings: crossModule, linkerSettings: [.linkedLibrary("m")]),
 
     // MARK: Formulas, conventions, memory, reports
-    .target(name: "CostModel", dependencies: ["X3DModel"]),
+    .target(name: "CostModel", dependencies: ["X3DModel"], swiftSettings: crossModule),
 
     // MARK: Kernels that run the graph and count what they do (never the formulas)
     .target(
@@ -43,6 +46,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+
+    // MARK: Benchmarks (swift run -c release x3d-cost-bench)
+    .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel"]),
 
     // MARK: Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),

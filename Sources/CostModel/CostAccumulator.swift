@@ -20,7 +20,7 @@ public struct CostAccumulator: LayerSink, Sendable {
     try peak.run(node, outputElements: cost.outputElements)
     try training.run(node, outputElements: cost.outputElements)
     let copies = node.repeatCount
-    let sum = Checked(node: node)
+    let sum = Checked(path: node.path)
     totals.convMacs = try sum.accumulate(totals.convMacs, cost.convolutionMACs, copies)
     totals.linearMacs = try sum.accumulate(totals.linearMacs, cost.linearMACs, copies)
     totals.params = try sum.accumulate(totals.params, cost.parameterCount, copies)
@@ -38,6 +38,7 @@ public struct CostAccumulator: LayerSink, Sendable {
 
 extension Checked {
   /// `total + value·copies`, overflow-checked.
+  @inline(__always)
   func accumulate(_ total: Int, _ value: Int, _ copies: Int) throws(ConfigurationError) -> Int {
     try sum(total, product(value, copies))
   }

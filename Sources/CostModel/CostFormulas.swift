@@ -17,7 +17,7 @@ import X3DModel
 public enum CostFormulas {
   /// The cost of one copy of `node`.
   public static func cost(of node: LayerNode) throws(ConfigurationError) -> LayerCost {
-    var checked = Checked(node: node)
+    let checked = Checked(path: node.path)
     var cost = LayerCost()
     let output = try checked.elements(node.outputShape)
     let input = try checked.elements(node.inputShape)
@@ -62,12 +62,15 @@ public enum CostFormulas {
 
 /// Overflow-checked integer arithmetic that names the node when a count does not fit in 64 bits.
 struct Checked {
-  let node: LayerNode
+  /// The node whose counts are computed, named in overflow errors.
+  let path: NodePath
 
+  @inline(__always)
   func elements(_ shape: TensorShape) throws(ConfigurationError) -> Int {
     do { return try shape.elementCount() } catch { throw overflow("element count of \(shape)") }
   }
 
+  @inline(__always)
   func product(_ a: Int, _ b: Int) throws(ConfigurationError) -> Int {
     let (value, overflowed) = a.multipliedReportingOverflow(by: b)
     if overflowed { throw overflow("the product \(a)·\(b)") }
@@ -78,6 +81,7 @@ struct Checked {
     try product(product(a, b), product(c, d))
   }
 
+  @inline(__always)
   func sum(_ a: Int, _ b: Int) throws(ConfigurationError) -> Int {
     let (value, overflowed) = a.addingReportingOverflow(b)
     if overflowed { throw overflow("the sum \(a) + \(b)") }
@@ -85,6 +89,6 @@ struct Checked {
   }
 
   private func overflow(_ quantity: String) -> ConfigurationError {
-    .overflow(node: node.path.description, quantity: quantity)
+    .overflow(node: path.description, quantity: quantity)
   }
 }

@@ -30,11 +30,12 @@ public struct InferencePeak: Sendable {
   }
 
   private mutating func release(_ index: Int) {
-    guard let position = live.lastIndex(where: { $0.index == index }) else { return }
+    guard let position = live.firstIndex(where: { $0.index == index }) else { return }
     live[position].readersLeft -= 1
     if live[position].readersLeft == 0 {
       liveBytes -= live[position].bytes
-      live.remove(at: position)
+      live.swapAt(position, live.count - 1)
+      live.removeLast()
     }
   }
 }

@@ -31,11 +31,12 @@ public struct TrainingActivations: Sendable {
   }
 
   private mutating func release(_ index: Int, saved: Bool, _ node: LayerNode) throws(ConfigurationError) {
-    guard let position = live.lastIndex(where: { $0.index == index }) else { return }
+    guard let position = live.firstIndex(where: { $0.index == index }) else { return }
     if saved { live[position].saved = true }
     live[position].readersLeft -= 1
     if live[position].readersLeft == 0 {
-      let tensor = live.remove(at: position)
+      live.swapAt(position, live.count - 1)
+      let tensor = live.removeLast()
       if tensor.saved { try add(tensor.bytes, copies: tensor.copies, node) }
     }
   }

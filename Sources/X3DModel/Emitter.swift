@@ -40,21 +40,17 @@ struct Emitter<Sink: LayerSink> {
   {
     var out = x.shape
     out.channels = conv.outChannels
-    out.frames = try Self.extent(x.shape.frames, conv, \.t, "time", path)
-    out.height = try Self.extent(x.shape.height, conv, \.h, "height", path)
-    out.width = try Self.extent(x.shape.width, conv, \.w, "width", path)
+    out.frames = try Self.extent(x.shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, "time", path)
+    out.height = try Self.extent(x.shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, "height", path)
+    out.width = try Self.extent(x.shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, "width", path)
     return try add(path, .convolution(conv), inputs: .one(x.index), from: x.shape, to: out, consumers: consumers)
   }
 
   private static func extent(
-    _ n: Int, _ conv: Convolution, _ axis: KeyPath<Triple, Int>, _ name: String, _ path: NodePath
+    _ n: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ axis: String, _ path: NodePath
   ) throws(ConfigurationError) -> Int {
-    guard
-      let extent = Convolution.outputExtent(
-        input: n, kernel: conv.kernel[keyPath: axis], stride: conv.stride[keyPath: axis],
-        padding: conv.padding[keyPath: axis])
-    else {
-      throw .zeroExtent(node: path.description, axis: name, input: n, kernel: conv.kernel[keyPath: axis])
+    guard let extent = Convolution.outputExtent(input: n, kernel: kernel, stride: stride, padding: padding) else {
+      throw .zeroExtent(node: path.description, axis: axis, input: n, kernel: kernel)
     }
     return extent
   }

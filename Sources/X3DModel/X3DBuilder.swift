@@ -35,8 +35,9 @@ public struct X3DBuilder: Sendable {
     var inWidth = architecture.stemWidth
     for (stageIndex, stage) in architecture.stages.enumerated() {
       let isLastStage = stageIndex == architecture.stages.count - 1
-      for (block, repeats) in Self.blocks(of: stage, granularity) {
-        let isLastBlock = isLastStage && block == Self.blocks(of: stage, granularity).last!.index
+      let blocks = Self.blocks(of: stage, granularity)
+      for (block, repeats) in blocks {
+        let isLastBlock = isLastStage && block == blocks.last
         emitter.repeatCount = repeats
         x = try residualBlock(stage, block, x, inWidth: inWidth, outputConsumers: isLastBlock ? 1 : 2, &emitter)
         emitter.repeatCount = 1
@@ -47,18 +48,8 @@ public struct X3DBuilder: Sendable {
   }
 
   /// The blocks to emit for a stage and how many blocks each stands for.
-  static func blocks(of stage: X3DArchitecture.Stage, _ granularity: Granularity) -> [(index: Int, repeats: Int)] {
-    switch granularity {
-    case .everyBlock:
-      return (0..<stage.blocks).map { ($0, 1) }
-    case .distinctBlocks:
-      let odd = stage.blocks / 2
-      let evenAfterFirst = (stage.blocks - 1) / 2
-      var result = [(index: 0, repeats: 1)]
-      if odd > 0 { result.append((1, odd)) }
-      if evenAfterFirst > 0 { result.append((2, evenAfterFirst)) }
-      return result
-    }
+  static func blocks(of stage: X3DArchitecture.Stage, _ granularity: Granularity) -> BlockSchedule {
+    BlockSchedule(blocks: stage.blocks, granularity: granularity)
   }
 
   private func stem(_ clip: Tensor, _ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> Tensor {

@@ -1,0 +1,53 @@
+import CostModel
+import X3DModel
+
+/// Cost-model speed, on one core:
+/// 1. a full per-layer analysis (every node built, priced and kept) of one configuration, median over runs;
+/// 2. totals for 1,000,000 distinct configurations (the sweep path), configurations per second.
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func seconds(_ duration: Duration) -> Double {
+  Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+let clock = ContinuousClock()
+var sink = 0
+
+for preset in [Preset.xs, .m, .xl] {
+  let configuration = try ModelConfiguration(preset: preset)
+  var samples: [Double] = []
+  for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
+    let elapsed = try clock.measure {
+      let report = try CostReport(configuration, perLayer: true)
+      sink &+= report.layers.count &+ report.totals.macs
+    }
+    samples.append(seconds(elapsed) * 1e6)
+  }
+  print("per-layer analysis X3D-\(preset.rawValue.uppercased()): median \(median(samples)) µs, min \(samples.min()!) µs")
+}
+
+/// The i-th benchmark configuration: frames 1–16, crops 64–312, width 1–2.75, depth 1–5.5, bottleneck 1–4.75.
+func configuration(_ i: Int) throws -> ModelConfiguration {
+  let frames: Int = 1 + i % 16
+  let crop: Int = 64 + 8 * ((i / 16) % 32)
+  let width: Double = 1 + Double((i / 512) % 8) * 0.25
+  let depth: Double = 1 + Double((i / 4096) % 16) * 0.3
+  let bottleneck: Double = 1 + Double((i / 65536) % 16) * 0.25
+  return try ModelConfiguration(
+    frames: frames, crop: crop, widthFactor: width, depthFactor: depth, bottleneckFactor: bottleneck)
+}
+let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
+let configurations: [ModelConfiguration] = try (0..<count).map(configuration)
+var runs: [Double] = []
+for _ in 0..<3 {
+  let elapsed = try clock.measure {
+    for configuration in configurations {
+      sink &+= try CostReport.totals(configuration).macs
+    }
+  }
+  runs.append(seconds(elapsed))
+}
+let best = runs.min()!
+print("totals: \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core")
+print("checksum \(sink)")
