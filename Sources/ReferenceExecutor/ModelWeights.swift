@@ -67,8 +67,7 @@ public struct ModelWeights: Sendable {
 
   /// Loads a `.safetensors` state dict. The naming scheme is detected from the names; `num_batches_tracked`
   /// buffers are ignored. Every missing, unexpected, mis-shaped or non-F32 tensor is reported in one error.
-  public static func load(_ graph: LayerGraph, from url: URL) throws(ExecutorError) -> ModelWeights
-  {
+  public static func load(_ graph: LayerGraph, from url: URL) throws(ExecutorError) -> ModelWeights {
     let file = try SafeTensorsFile(contentsOf: url)
     let layout = ParameterLayout(graph)
     let names = file.entries.keys.filter { !$0.hasSuffix("num_batches_tracked") }

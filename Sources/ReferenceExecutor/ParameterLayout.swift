@@ -48,14 +48,9 @@ public struct ParameterLayout: Sendable {
   public let slots: [ParameterSlot]
 
   public init(_ graph: LayerGraph) {
-    let squeezedBlocks = Set(
-      graph.nodes.filter { $0.path.component == .seFC1 }.map {
-        BlockKey(stage: $0.path.stage, block: $0.path.block)
-      })
     var slots: [ParameterSlot] = []
     for node in graph.nodes {
-      let module = Self.pytorchvideoModule(
-        node.path, hasSqueeze: squeezedBlocks.contains(BlockKey(node.path)))
+      let module = Self.pytorchvideoModule(node.path)
       func slot(_ role: ParameterRole, _ shape: [Int]) {
         slots.append(
           ParameterSlot(
@@ -85,18 +80,8 @@ public struct ParameterLayout: Sendable {
     self.slots = slots
   }
 
-  private struct BlockKey: Hashable {
-    var stage: StageID
-    var block: Int?
-    init(stage: StageID, block: Int?) {
-      self.stage = stage
-      self.block = block
-    }
-    init(_ path: NodePath) { self.init(stage: path.stage, block: path.block) }
-  }
-
   /// pytorchvideo's module name for a node (its stem's `conv_t` is SlowFast's spatial `conv_xy`, and vice versa).
-  static func pytorchvideoModule(_ path: NodePath, hasSqueeze: Bool) -> String {
+  static func pytorchvideoModule(_ path: NodePath) -> String {
     switch path.stage {
     case .input: return "input"
     case .stem:
@@ -118,7 +103,7 @@ public struct ParameterLayout: Sendable {
       case .a: name = "branch2.conv_a"
       case .aNorm: name = "branch2.norm_a"
       case .b: name = "branch2.conv_b"
-      case .bNorm: name = hasSqueeze ? "branch2.norm_b.0" : "branch2.norm_b"
+      case .bNorm: name = "branch2.norm_b.0"  // a Sequential(norm, SE or Identity) in every block
       case .seFC1: name = "branch2.norm_b.1.block.0"
       case .seFC2: name = "branch2.norm_b.1.block.2"
       case .c: name = "branch2.conv_c"
