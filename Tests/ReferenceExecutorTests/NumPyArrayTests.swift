@@ -1,0 +1,77 @@
+import Foundation
+import ReferenceExecutor
+import Testing
+import X3DModel
+
+@Suite(".npy input and output")
+struct NumPyArrayTests {
+  let shape = TensorShape(batch: 1, channels: 3, frames: 2, height: 4, width: 5)
+
+  func temporaryURL() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("x3d-exec-\(UUID().uuidString).npy")
+  }
+
+  /// A version 1.0 file with the given header dict and data bytes.
+  func file(_ dict: String, data: Data) -> Data {
+    var header = dict
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    var bytes = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count), 0])
+    bytes.append(Data(header.utf8))
+    bytes.append(data)
+    return bytes
+  }
+
+  @Test("write then read gives the same shape and elements")
+  func roundTrip() throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    let scalars = (0..<120).map { Float($0) * 0.5 - 3 }
+    try NumPyArray.write(shape: shape.dimensions, scalars: scalars, to: url)
+    let tensor = try NumPyArray.readTensor(url, expected: shape)
+    #expect(tensor.scalars == scalars)
+    let text = String(decoding: try Data(contentsOf: url).prefix(128), as: UTF8.self)
+    #expect(text.contains("'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5)"))
+  }
+
+  static let bad: [(String, String, Int, String)] = [
+    ("float64", "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), }", 960, "not float32"),
+    ("big-endian", "{'descr': '>f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), }", 480, "big-endian"),
+    ("Fortran order", "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 3, 2, 4, 5), }", 480, "Fortran"),
+    ("truncated", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), }", 400, "truncated"),
+    (
+      "wrong shape", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 5, 4), }", 480,
+      "expects (1, 3, 2, 4, 5)"
+    ),
+  ]
+
+  @Test("bad files give an error that says what is wrong", arguments: bad.indices)
+  func refused(_ index: Int) throws {
+    let (_, header, dataBytes, message) = Self.bad[index]
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    try file(header, data: Data(count: dataBytes)).write(to: url)
+    #expect {
+      try NumPyArray.readTensor(url, expected: shape)
+    } throws: { error in
+      "\(error)".contains(message)
+    }
+  }
+
+  @Test("NaN in the input is located")
+  func nan() throws {
+    var scalars = [Float](repeating: 0, count: 120)
+    scalars[2 * 40 + 1 * 20 + 3 * 5 + 4] = .nan
+    let tensor = try Tensor(shape: shape, scalars: scalars)
+    let found = try #require(tensor.firstNonFinite())
+    #expect(found.coordinates == [0, 2, 1, 3, 4])
+
+    let graph = try LayerGraph(
+      ModelConfiguration(frames: 2, crop: 32, widthFactor: 1, depthFactor: 0.3, bottleneckFactor: 0.5, classes: 3))
+    var clip = try randomClip(graph, seed: 1)
+    clip.scalars[100] = .nan
+    let execution = try Executor(graph: graph, weights: .seeded(graph, seed: 1), backend: ReferenceBackend()).run(clip)
+    #expect(execution.firstNonFinite?.node == "input")
+    #expect(execution.firstNonFinite?.coordinates == [0, 0, 0, 3, 4])
+  }
+}
