@@ -1,0 +1,19 @@
+import Foundation
+
+/// Ctrl-C (SIGINT) and SIGTERM set a flag instead of killing the process, so a sweep commits its current batch
+/// and stops with the database consistent. A second Ctrl-C exits at once (SQLite's WAL keeps the database
+/// consistent then too: the open transaction is rolled back).
+enum Interruption {
+  nonisolated(unsafe) private static var flag: sig_atomic_t = 0
+
+  static var requested: Bool { flag != 0 }
+
+  static func install() {
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber) { number in
+        if Interruption.flag != 0 { _exit(128 + number) }
+        Interruption.flag = 1
+      }
+    }
+  }
+}
