@@ -12,12 +12,15 @@ public struct CostReport: Sendable {
 
   /// Analyses `configuration`. With `perLayer` the full graph is built and every node kept; otherwise identical
   /// blocks are priced once and multiplied (same totals, far less work).
-  public init(_ configuration: ModelConfiguration, elementType: ElementType = .f32, perLayer: Bool = false)
+  public init(
+    _ configuration: ModelConfiguration, elementType: ElementType = .f32, perLayer: Bool = false
+  )
     throws(ConfigurationError)
   {
     let builder = try X3DBuilder(configuration)
     var accumulator = CostAccumulator(
       elementType: elementType, implementation: configuration.implementation, keepsRows: perLayer)
+    accumulator.reserveRows(Self.maximumNodeCount(builder.architecture))
     try builder.emit(into: &accumulator, granularity: perLayer ? .everyBlock : .distinctBlocks)
     self.configuration = configuration
     self.architecture = builder.architecture
@@ -31,9 +34,17 @@ public struct CostReport: Sendable {
     throws(ConfigurationError) -> CostTotals
   {
     let builder = try X3DBuilder(configuration)
-    var accumulator = CostAccumulator(elementType: elementType, implementation: configuration.implementation)
+    var accumulator = CostAccumulator(
+      elementType: elementType, implementation: configuration.implementation)
     try builder.emit(into: &accumulator, granularity: .distinctBlocks)
     return accumulator.totals
+  }
+
+  /// At most how many nodes the full graph has: input, stem (4) and head (10), and per block at most 19 (11 in
+  /// every block, 6 for squeeze-excitation, 2 for a projection shortcut). Reserving it spares the row array from
+  /// growing (and copying) while the rows arrive.
+  static func maximumNodeCount(_ architecture: X3DArchitecture) -> Int {
+    15 + 19 * architecture.blockCount
   }
 
   /// Per-stage sums (requires a per-layer report).

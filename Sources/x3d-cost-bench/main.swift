@@ -13,8 +13,11 @@ func seconds(_ duration: Duration) -> Double {
 
 let clock = ContinuousClock()
 var sink = 0
+/// `x3d-cost-bench [configurations] [all|per-layer|totals]`: the second argument runs one half alone (profiling).
+let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
+let mode = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
 
-for preset in [Preset.xs, .m, .xl] {
+for preset in [Preset.xs, .m, .xl] where mode != "totals" {
   let configuration = try ModelConfiguration(preset: preset)
   var samples: [Double] = []
   for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
@@ -24,7 +27,9 @@ for preset in [Preset.xs, .m, .xl] {
     }
     samples.append(seconds(elapsed) * 1e6)
   }
-  print("per-layer analysis X3D-\(preset.rawValue.uppercased()): median \(median(samples)) µs, min \(samples.min()!) µs")
+  print(
+    "per-layer analysis X3D-\(preset.rawValue.uppercased()): median \(median(samples)) µs, min \(samples.min()!) µs"
+  )
 }
 
 /// The i-th benchmark configuration: frames 1–16, crops 64–312, width 1–2.75, depth 1–5.5, bottleneck 1–4.75.
@@ -35,12 +40,13 @@ func configuration(_ i: Int) throws -> ModelConfiguration {
   let depth: Double = 1 + Double((i / 4096) % 16) * 0.3
   let bottleneck: Double = 1 + Double((i / 65536) % 16) * 0.25
   return try ModelConfiguration(
-    frames: frames, crop: crop, widthFactor: width, depthFactor: depth, bottleneckFactor: bottleneck)
+    frames: frames, crop: crop, widthFactor: width, depthFactor: depth, bottleneckFactor: bottleneck
+  )
 }
-let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
-let configurations: [ModelConfiguration] = try (0..<count).map(configuration)
+let configurations: [ModelConfiguration] =
+  mode == "per-layer" ? [] : try (0..<count).map(configuration)
 var runs: [Double] = []
-for _ in 0..<3 {
+for _ in 0..<3 where mode != "per-layer" {
   let elapsed = try clock.measure {
     for configuration in configurations {
       sink &+= try CostReport.totals(configuration).macs
@@ -48,6 +54,9 @@ for _ in 0..<3 {
   }
   runs.append(seconds(elapsed))
 }
-let best = runs.min()!
-print("totals: \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core")
+if let best = runs.min() {
+  print(
+    "totals: \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core"
+  )
+}
 print("checksum \(sink)")
