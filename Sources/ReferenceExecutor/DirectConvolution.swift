@@ -73,6 +73,33 @@ struct DirectConvolution {
       for ho in 0..<output.height {
         let target = out + (to * output.height + ho) * width
         var wo = 0
+        // Four vectors (32 outputs) at a time: each broadcast weight serves four loads.
+        while wo + 32 <= width {
+          var a0 = accumulate ? target.vector(wo) : Vector(repeating: start)
+          var a1 = accumulate ? target.vector(wo + 8) : Vector(repeating: start)
+          var a2 = accumulate ? target.vector(wo + 16) : Vector(repeating: start)
+          var a3 = accumulate ? target.vector(wo + 24) : Vector(repeating: start)
+          var tap = 0
+          for kt in 0..<k.t {
+            for kh in 0..<k.h {
+              let row = padded + ((to + kt) * paddedRows + ho * sh + kh) * rowLength
+              for kw in 0..<k.w {
+                let at = strideTwo ? (kw & 1) * oddOffset + wo + kw >> 1 : wo + kw
+                let weight = Vector(repeating: kernel[tap])
+                a0 += row.vector(at) * weight
+                a1 += row.vector(at + 8) * weight
+                a2 += row.vector(at + 16) * weight
+                a3 += row.vector(at + 24) * weight
+                tap += 1
+              }
+            }
+          }
+          target.store(a0, wo)
+          target.store(a1, wo + 8)
+          target.store(a2, wo + 16)
+          target.store(a3, wo + 24)
+          wo += 32
+        }
         while wo < width {
           let lanes = min(8, width - wo)
           var acc =

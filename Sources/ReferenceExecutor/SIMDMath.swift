@@ -30,7 +30,9 @@ enum VectorMath {
   /// `eˣ` per lane, Cephes' `expf` (range reduction by ln 2, degree-6 polynomial, exponent built from bits);
   /// about 2 ulp on [−87, 88], inputs clamped there.
   @inline(__always) static func exp(_ input: Vector) -> Vector {
-    let x = pointwiseMin(pointwiseMax(input, Vector(repeating: -87.3)), Vector(repeating: 88.3))
+    // (`replacing(with:where:)` compiles to vmaxps/vminps; `pointwiseMin/Max` do not.)
+    var x = input.replacing(with: -87.3, where: input .< -87.3)
+    x = x.replacing(with: 88.3, where: x .> 88.3)
     let magic = Vector(repeating: 12_582_912)  // 1.5·2²³: adding it rounds to an integer held in the low bits
     let shifted = x * Vector(repeating: 1.442_695_04) + magic
     let n = shifted - magic
