@@ -132,7 +132,10 @@ extension ResultsStore {
       report.matched += 1
       measurements += values.map { Measurement(configKey: key, metric: $0.0, value: $0.1) }
     }
-    report.stored = try insertMeasurements(measurements, dataset: dataset, declaring: declaring)
+    // A file that matches nothing leaves the database as it was (no empty dataset).
+    if !measurements.isEmpty {
+      report.stored = try insertMeasurements(measurements, dataset: dataset, declaring: declaring)
+    }
     return report
   }
 

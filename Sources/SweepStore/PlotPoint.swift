@@ -10,8 +10,24 @@ public struct PlotPoint: Hashable, Sendable {
   /// The preset whose architecture this configuration is (frames, crops, factors, classes, batch), if any,
   /// whatever the sampling rate or implementation.
   public var preset: Preset?
-  /// `16×224² w2 d2.2 b2.25`.
+  /// `16×224² w2.0 d2.2 b2.25`.
   public var label: String
+
+  /// `X3D-M`, `X2D`.
+  public static func displayName(_ preset: Preset) -> String {
+    preset == .x2d ? "X2D" : "X3D-" + preset.rawValue.uppercased()
+  }
+
+  public init(
+    configKey: String, x: Double, y: Double, dataset: String?, preset: Preset?, label: String
+  ) {
+    self.configKey = configKey
+    self.x = x
+    self.y = y
+    self.dataset = dataset
+    self.preset = preset
+    self.label = label
+  }
 }
 
 /// The Pareto frontier of a set of points: x is a cost (smaller is better), y is better larger or smaller.

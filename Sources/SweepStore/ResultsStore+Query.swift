@@ -13,7 +13,11 @@ extension ResultsStore {
       guard try statements.next() == nil else {
         throw StoreError.sql(message: "one statement at a time, please (found more than one)")
       }
-      guard statement.isReadonly else { throw StoreError.writingStatement(sql: sql) }
+      // SQLite counts ATTACH as read-only, but it can create a file and opens a database to write to.
+      let keyword = statement.sql.drop(while: \.isWhitespace).prefix(6).uppercased()
+      guard statement.isReadonly, keyword != "ATTACH", keyword != "DETACH" else {
+        throw StoreError.writingStatement(sql: sql)
+      }
       if !arguments.isEmpty { try statement.setArguments(StatementArguments(arguments)) }
       let columns = statement.columnNames
       var rows: [[QueryResult.Cell]] = []

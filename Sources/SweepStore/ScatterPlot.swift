@@ -72,12 +72,14 @@ public struct ScatterPlot: Sendable {
         + "\(escaped(axisTitle(y, log: logY)))</text>")
 
     // Points, one colour per dataset.
+    let pointRadius = usable.count <= 200 ? 4.5 : 3
     let series = seriesNames(usable)
     for point in usable {
       let color = Self.palette[
         (series.firstIndex(of: point.dataset ?? "") ?? 0) % Self.palette.count]
       svg.append(
-        "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.55\">"
+        "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"\(f(pointRadius))\" fill=\"\(color)\" "
+          + "fill-opacity=\"0.6\">"
           + "<title>\(escaped(tooltip(point)))</title></circle>")
     }
     // Frontier.
@@ -89,25 +91,28 @@ public struct ScatterPlot: Sendable {
       )
       for point in front {
         svg.append(
-          "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"4\" fill=\"\(Self.frontierColor)\">"
+          "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"\(f(pointRadius + 1))\" fill=\"\(Self.frontierColor)\">"
             + "<title>\(escaped(tooltip(point)))</title></circle>")
       }
     }
-    // Presets.
-    var annotated: Set<String> = []
+    // Presets: a ring on each of their points, the name once, beside the best of them.
+    let radius = pointRadius
+    var labelled: [Preset: PlotPoint] = [:]
     for point in usable {
       guard let preset = point.preset else { continue }
-      // Each preset once per series.
-      guard annotated.insert(preset.rawValue + "|" + (point.dataset ?? "")).inserted else {
-        continue
-      }
+      svg.append(
+        "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"\(f(radius + 3))\" fill=\"none\" "
+          + "stroke=\"black\" stroke-width=\"1.2\"/>")
+      if let current = labelled[preset], current.y >= point.y { continue }
+      labelled[preset] = point
+    }
+    for preset in Preset.allCases {
+      guard let point = labelled[preset] else { continue }
       let (cx, cy) = (px(point.x), py(point.y))
-      let text = "X3D-" + preset.rawValue.uppercased()
+      let nearRight = cx > margin.left + plotWidth * 0.85
       svg.append(
-        "<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"6\" fill=\"none\" stroke=\"black\" stroke-width=\"1.5\"/>"
-      )
-      svg.append(
-        "<text x=\"\(f(cx + 8))\" y=\"\(f(cy - 8))\" font-size=\"12\" font-weight=\"bold\">\(escaped(text))</text>"
+        "<text x=\"\(f(nearRight ? cx - 10 : cx + 10))\" y=\"\(f(cy - 8))\" text-anchor=\"\(nearRight ? "end" : "start")\" "
+          + "font-size=\"12\" font-weight=\"bold\">\(escaped(PlotPoint.displayName(preset)))</text>"
       )
     }
     svg += legend(series: series, x: margin.left + 12, y: margin.top + 16)

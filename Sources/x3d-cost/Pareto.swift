@@ -32,7 +32,7 @@ extension X3DCost {
       var rows: [[QueryResult.Cell]] = []
       for point in frontier {
         rows.append([
-          .text(point.preset.map { "X3D-" + $0.rawValue.uppercased() } ?? ""), .text(point.label),
+          .text(point.preset.map(PlotPoint.displayName) ?? ""), .text(point.label),
           .text(point.dataset ?? ""), Self.cell(point.x), Self.cell(point.y),
           .text(point.configKey),
         ])
