@@ -92,7 +92,9 @@ public struct FastBackend: ExecutionBackend {
   }
 
   public func relu(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    mapRows(x, &counter) { _, input, output, count in mapVectors(input, output, count) { $0.replacing(with: 0, where: $0 .< 0) } }
+    mapRows(x, &counter) { _, input, output, count in
+      mapVectors(input, output, count) { $0.replacing(with: 0, where: $0 .< 0) }
+    }
   }
 
   public func swish(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {

@@ -3,7 +3,7 @@
 ///
 /// The weights are packed six output channels at a time (`[co/6][ci][6]`); each block of 16 positions is copied to
 /// a contiguous, zero-padded `Cin × 16` panel that stays in L1 while every 6-channel tile runs over it with 12 SIMD8
-/// accumulators (`acc += x · w`). Position blocks run in parallel. Fewer than 4 positions (squeeze-excitation, the
+/// accumulators (`acc.addProduct(x, w)`, one fused multiply-add). Position blocks run in parallel. Fewer than 4 positions (squeeze-excitation, the
 /// head after pooling) use dot products instead.
 enum PointwiseConvolution {
   static let tileRows = 6
@@ -45,7 +45,9 @@ enum PointwiseConvolution {
         }
         for tile in 0..<tiles {
           let row = tile * tileRows
-          tile6(panel, weights + tile * cin * tileRows, cin, bias.map { $0 + row }, y + row * positions + column, positions, columns)
+          tile6(
+            panel, weights + tile * cin * tileRows, cin, bias.map { $0 + row }, y + row * positions + column, positions,
+            columns)
         }
         for row in (tiles * tileRows)..<cout {
           tile1(panel, w + row * cin, cin, bias.map { $0 + row }, y + row * positions + column, positions, columns)
@@ -62,8 +64,18 @@ enum PointwiseConvolution {
     _ y: UnsafeMutablePointer<Float>, _ yStride: Int, _ columns: Int
   ) {
     func start(_ r: Int) -> Vector { Vector(repeating: bias?[r] ?? 0) }
-    var a0 = start(0), b0 = start(0), a1 = start(1), b1 = start(1), a2 = start(2), b2 = start(2)
-    var a3 = start(3), b3 = start(3), a4 = start(4), b4 = start(4), a5 = start(5), b5 = start(5)
+    var a0 = start(0)
+    var b0 = start(0)
+    var a1 = start(1)
+    var b1 = start(1)
+    var a2 = start(2)
+    var b2 = start(2)
+    var a3 = start(3)
+    var b3 = start(3)
+    var a4 = start(4)
+    var b4 = start(4)
+    var a5 = start(5)
+    var b5 = start(5)
     var row = panel
     var ws = w
     for _ in 0..<cin {
@@ -72,21 +84,21 @@ enum PointwiseConvolution {
       let s0 = Vector(repeating: ws[0])
       let s1 = Vector(repeating: ws[1])
       let s2 = Vector(repeating: ws[2])
-      a0 += lo * s0
-      b0 += hi * s0
-      a1 += lo * s1
-      b1 += hi * s1
-      a2 += lo * s2
-      b2 += hi * s2
+      a0.addProduct(lo, s0)
+      b0.addProduct(hi, s0)
+      a1.addProduct(lo, s1)
+      b1.addProduct(hi, s1)
+      a2.addProduct(lo, s2)
+      b2.addProduct(hi, s2)
       let s3 = Vector(repeating: ws[3])
       let s4 = Vector(repeating: ws[4])
       let s5 = Vector(repeating: ws[5])
-      a3 += lo * s3
-      b3 += hi * s3
-      a4 += lo * s4
-      b4 += hi * s4
-      a5 += lo * s5
-      b5 += hi * s5
+      a3.addProduct(lo, s3)
+      b3.addProduct(hi, s3)
+      a4.addProduct(lo, s4)
+      b4.addProduct(hi, s4)
+      a5.addProduct(lo, s5)
+      b5.addProduct(hi, s5)
       row += tileColumns
       ws += tileRows
     }
@@ -109,8 +121,8 @@ enum PointwiseConvolution {
     var row = panel
     for ci in 0..<cin {
       let s = Vector(repeating: w[ci])
-      a += row.vector(0) * s
-      b += row.vector(8) * s
+      a.addProduct(row.vector(0), s)
+      b.addProduct(row.vector(8), s)
       row += tileColumns
     }
     store(a, b, y, columns)
@@ -146,8 +158,8 @@ enum PointwiseConvolution {
             var (s0, s1) = (Vector(), Vector())
             var ci = 0
             while ci + 16 <= cin {
-              s0 += weights.vector(ci) * input.vector(ci)
-              s1 += weights.vector(ci + 8) * input.vector(ci + 8)
+              s0.addProduct(weights.vector(ci), input.vector(ci))
+              s1.addProduct(weights.vector(ci + 8), input.vector(ci + 8))
               ci += 16
             }
             var sum = (s0 + s1).sum()

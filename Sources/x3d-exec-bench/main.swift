@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import ReferenceExecutor
 import X3DModel
 
@@ -37,7 +38,8 @@ func convolution(_ name: String, _ input: TensorShape, _ conv: Convolution) thro
   let macs = counter.macs
   let seconds = best { _ = backend.convolution(x, conv, w, &counter) }
   print(
-    pad(name, 46), pad("\(input)", 18), String(format: "%8.3f ms %7.1f GFLOP/s", seconds * 1000, 2 * Double(macs) / seconds / 1e9))
+    pad(name, 46), pad("\(input)", 18),
+    String(format: "%8.3f ms %7.1f GFLOP/s", seconds * 1000, 2 * Double(macs) / seconds / 1e9))
 }
 
 func elementwise(_ name: String, _ input: TensorShape, _ body: (Tensor, inout KernelCounter) -> Tensor) throws {
@@ -45,10 +47,10 @@ func elementwise(_ name: String, _ input: TensorShape, _ body: (Tensor, inout Ke
   var counter = KernelCounter()
   let seconds = best { _ = body(x, &counter) }
   let bytes = 8 * Double(x.scalars.count)
-  print(pad(name, 46), pad("\(input)", 18), String(format: "%8.3f ms %7.1f GB/s (read + write)", seconds * 1000, bytes / seconds / 1e9))
+  print(
+    pad(name, 46), pad("\(input)", 18),
+    String(format: "%8.3f ms %7.1f GB/s (read + write)", seconds * 1000, bytes / seconds / 1e9))
 }
-
-import Foundation
 
 print("fast backend, \(threads) threads; X3D-S (13×160²) layer shapes")
 try convolution("1×1×1 24→54 (res2 a)", shape(24, 13, 40, 40), Convolution(inChannels: 24, outChannels: 54))
@@ -67,7 +69,8 @@ try convolution("depthwise 3×3×3 (res4 b)", shape(216, 13, 10, 10), dw(216, 1)
 try convolution("depthwise 3×3×3 (res5 b)", shape(432, 13, 5, 5), dw(432, 1))
 try convolution(
   "stem 1×3×3 stride 2, 3→24", shape(3, 13, 160, 160),
-  Convolution(inChannels: 3, outChannels: 24, kernel: Triple(1, 3, 3), stride: Triple(1, 2, 2), padding: Triple(0, 1, 1)))
+  Convolution(
+    inChannels: 3, outChannels: 24, kernel: Triple(1, 3, 3), stride: Triple(1, 2, 2), padding: Triple(0, 1, 1)))
 try convolution(
   "stem 5×1×1 depthwise", shape(24, 13, 80, 80),
   Convolution(inChannels: 24, outChannels: 24, kernel: Triple(5, 1, 1), padding: Triple(2, 0, 0), groups: 24))
