@@ -3,7 +3,8 @@ import X3DModel
 
 /// Cost-model speed, on one core:
 /// 1. a full per-layer analysis (every node built, priced and kept) of one configuration, median over runs;
-/// 2. totals for 1,000,000 distinct configurations (the sweep path), configurations per second.
+/// 2. totals for 1,000,000 distinct configurations through `TotalsEvaluator` (the sweep path), configurations per
+///    second; and `CostReport.totals` alone on the first 100,000 (the reference path).
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
@@ -13,7 +14,8 @@ func seconds(_ duration: Duration) -> Double {
 
 let clock = ContinuousClock()
 var sink = 0
-/// `x3d-cost-bench [configurations] [all|per-layer|totals]`: the second argument runs one half alone (profiling).
+/// `x3d-cost-bench [configurations] [all|per-layer|totals|reference]`: `per-layer` and `totals` run one part alone
+/// (profiling); `reference` runs the two totals paths.
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
 let mode = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
 
@@ -45,18 +47,33 @@ func configuration(_ i: Int) throws -> ModelConfiguration {
 }
 let configurations: [ModelConfiguration] =
   mode == "per-layer" ? [] : try (0..<count).map(configuration)
+/// Totals through `TotalsEvaluator` (the sweep path: one evaluator, reused), best of three passes over the
+/// configurations, each pass with a fresh evaluator; then `CostReport.totals` alone on at most 100,000 of them (the
+/// reference path, every distinct block built and priced per configuration).
 var runs: [Double] = []
 for _ in 0..<3 where mode != "per-layer" {
+  var evaluator = TotalsEvaluator()
   let elapsed = try clock.measure {
     for configuration in configurations {
-      sink &+= try CostReport.totals(configuration).macs
+      sink &+= try evaluator.totals(configuration).macs
     }
   }
   runs.append(seconds(elapsed))
 }
 if let best = runs.min() {
   print(
-    "totals: \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core"
+    "totals (TotalsEvaluator): \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core"
+  )
+}
+let referenceCount = min(configurations.count, 100_000)
+if mode != "per-layer" && mode != "totals" {
+  let elapsed = try clock.measure {
+    for configuration in configurations[..<referenceCount] {
+      sink &+= try CostReport.totals(configuration).macs
+    }
+  }
+  print(
+    "totals (CostReport.totals): \(referenceCount) configurations in \(seconds(elapsed)) s = \(Int(Double(referenceCount) / seconds(elapsed))) configurations/s on one core"
   )
 }
 print("checksum \(sink)")
