@@ -152,8 +152,7 @@ extension ResultsStore {
   }
 
   /// Binds in the column order of ``insertLayerSQL``.
-  private static func bind(_ layer: LayerRow, configID: Int64, position: Int, to b: inout RowBinder)
-  {
+  private static func bind(_ layer: LayerRow, configID: Int64, position: Int, to b: inout RowBinder) {
     b.bind(configID)
     b.bind(position)
     for text in [

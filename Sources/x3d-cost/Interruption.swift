@@ -8,7 +8,14 @@ enum Interruption {
 
   static var requested: Bool { flag != 0 }
 
+  /// Call before starting threads: it also unblocks the two signals, which a parent may have blocked (the mask is
+  /// inherited across exec).
   static func install() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
     for signalNumber in [SIGINT, SIGTERM] {
       signal(signalNumber) { number in
         if Interruption.flag != 0 { _exit(128 + number) }

@@ -59,6 +59,7 @@ extension X3DCost {
     }
 
     func run() throws {
+      Interruption.install()
       let evaluator = Self.evaluator(dtype)
       if standard {
         let results = try store.open(.readWrite)
@@ -88,7 +89,6 @@ extension X3DCost {
       var runner = SweepRunner(plan: plan, evaluator: evaluator)
       runner.batchSize = batchSize
       runner.lanes = jobs
-      Interruption.install()
       var bar = ProgressBar()
       let started = Date()
       let outcome = try runner.run(
@@ -103,7 +103,9 @@ extension X3DCost {
         print(
           "interrupted: everything evaluated so far is committed; run the same command again to resume"
         )
-        throw ExitCode(130)
+        // 128 + SIGINT, as shells report an interrupted command (the root command maps thrown errors
+        // to 2); exit flushes standard output.
+        Foundation.exit(130)
       }
     }
 

@@ -15,8 +15,7 @@ struct SweepOptions: ParsableArguments {
   @Option(name: .customLong("gamma-tau"), help: "γτ values (sampling rate; no cost effect).")
   var gammaTau: String?
   @Option(name: .customLong("gamma-t"), help: "γt values: frames = γt rounded.") var gammaT: String?
-  @Option(name: .customLong("gamma-s"), help: "γs values: crop = 112·γs rounded to 8.") var gammaS:
-    String?
+  @Option(name: .customLong("gamma-s"), help: "γs values: crop = 112·γs rounded to 8.") var gammaS: String?
   @Option(name: .customLong("gamma-w"), help: "γw values: width factor = 2·γw.") var gammaW: String?
   @Option(name: .customLong("gamma-b"), help: "γb values: bottleneck factor.") var gammaB: String?
   @Option(name: .customLong("gamma-d"), help: "γd values: depth factor.") var gammaD: String?

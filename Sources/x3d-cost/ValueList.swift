@@ -18,8 +18,7 @@ enum ValueList {
       if item.isEmpty {
         throw UsageError("\(flag) '\(text)': empty item; expected a list like 1,2,4")
       }
-      for value in try expand(item, flag: flag, integer: integer) where seen.insert(value).inserted
-      {
+      for value in try expand(item, flag: flag, integer: integer) where seen.insert(value).inserted {
         values.append(value)
       }
     }
