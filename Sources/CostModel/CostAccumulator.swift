@@ -9,6 +9,11 @@ public struct CostAccumulator: LayerSink, Sendable {
   public let keepsRows: Bool
   private var peak: InferencePeak
   private var training: TrainingActivations
+  /// Where ``CostReport`` has the accumulator write rows in place (instead of appending to `rows`): the storage of
+  /// the report's row array, with room for `rowCapacity` rows, of which `rowCount` are initialised.
+  nonisolated(unsafe) var rowBuffer: UnsafeMutablePointer<LayerRow>? = nil
+  var rowCapacity = 0
+  var rowCount = 0
 
   public init(
     elementType: ElementType, implementation: ImplementationVariant, keepsRows: Bool = false
@@ -57,7 +62,15 @@ public struct CostAccumulator: LayerSink, Sendable {
     sums.activations = try sum.accumulate(sums.activations, cost.fvcoreActivationCount, copies)
     sums.flops = try sum.accumulate(sums.flops, cost.fullFlops, copies)
     sums.macs = try sum.sum(sums.convMacs, sums.linearMacs)
-    if keepsRows { rows.append(LayerRow(node: node, cost: cost)) }
+    if keepsRows {
+      if let rowBuffer {
+        precondition(rowCount < rowCapacity, "more nodes than CostReport.maximumNodeCount")
+        (rowBuffer + rowCount).initialize(to: LayerRow(node: node, cost: cost))
+        rowCount += 1
+      } else {
+        rows.append(LayerRow(node: node, cost: cost))
+      }
+    }
   }
 }
 

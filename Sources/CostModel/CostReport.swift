@@ -20,13 +20,30 @@ public struct CostReport: Sendable {
     let builder = try X3DBuilder(configuration)
     var accumulator = CostAccumulator(
       elementType: elementType, implementation: configuration.implementation, keepsRows: perLayer)
-    accumulator.reserveRows(Self.maximumNodeCount(builder.architecture))
-    try builder.emit(into: &accumulator, granularity: perLayer ? .everyBlock : .distinctBlocks)
+    if perLayer {
+      // The rows are written straight into the report's array storage, sized for the largest graph.
+      var failure: ConfigurationError? = nil
+      self.layers = [LayerRow](unsafeUninitializedCapacity: Self.maximumNodeCount(builder.architecture)) {
+        buffer, count in
+        accumulator.rowBuffer = buffer.baseAddress
+        accumulator.rowCapacity = buffer.count
+        do throws(ConfigurationError) {
+          try builder.emit(into: &accumulator, granularity: .everyBlock)
+        } catch {
+          failure = error
+        }
+        count = accumulator.rowCount
+        accumulator.rowBuffer = nil
+      }
+      if let failure { throw failure }
+    } else {
+      try builder.emit(into: &accumulator, granularity: .distinctBlocks)
+      self.layers = []
+    }
     self.configuration = configuration
     self.architecture = builder.architecture
     self.elementType = elementType
     self.totals = accumulator.totals
-    self.layers = accumulator.rows
   }
 
   /// Totals alone: the fast path for sweeps (no rows, identical blocks priced once).

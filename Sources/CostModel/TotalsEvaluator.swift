@@ -71,6 +71,7 @@ public struct TotalsEvaluator {
   private mutating func fastTotals(_ configuration: ModelConfiguration) throws(ConfigurationError) -> CostTotals {
     let key = Key(configuration)
     let entry = try entry(for: key, configuration)
+    var builder: X3DBuilder? = nil
     let base = entry * Self.segmentsPerEntry
     var totals = Sum()
     try totals.add(segments[base + Self.stem], copies: 1)
@@ -81,7 +82,8 @@ public struct TotalsEvaluator {
         if repeats == 0 { continue }
         let segment = 2 + 3 * stage + index
         if known[entry] & (1 << segment) == 0 {
-          try price(block: index, stage: stage, entry: entry, configuration)
+          if builder == nil { builder = try X3DBuilder(configuration) }
+          try price(block: index, stage: stage, entry: entry, builder!)
         }
         try totals.add(segments[base + segment], copies: repeats)
       }
@@ -127,10 +129,9 @@ public struct TotalsEvaluator {
   }
 
   /// Prices block 1 or 2 of `stage` for `entry` (first needed by a deeper configuration).
-  private mutating func price(block index: Int, stage: Int, entry: Int, _ configuration: ModelConfiguration)
+  private mutating func price(block index: Int, stage: Int, entry: Int, _ builder: X3DBuilder)
     throws(ConfigurationError)
   {
-    let builder = try X3DBuilder(configuration)
     let input = stageOutputs[4 * entry + stage]
     let segment = 2 + 3 * stage + index
     (segments[entry * Self.segmentsPerEntry + segment], _) = try price(
