@@ -32,7 +32,7 @@ public struct ModelWeights: Sendable {
   ///
   /// | tensor | distribution |
   /// |---|---|
-  /// | convolution / linear weight | `U(−√(6/fanIn), √(6/fanIn))`, `fanIn = Cin/groups·kt·kh·kw` or `in` (He uniform) |
+  /// | convolution / linear weight | `U(−1/√fanIn, 1/√fanIn)`, `fanIn = Cin/groups·kt·kh·kw` or `in` (PyTorch's default) |
   /// | convolution / linear bias | `U(−1/√fanIn, 1/√fanIn)` |
   /// | BatchNorm γ | `U(0.5, 1.5)` |
   /// | BatchNorm β | `U(−0.2, 0.2)` |
@@ -50,7 +50,7 @@ public struct ModelWeights: Sendable {
       switch (slot.role, isNorm) {
       case (.weight, false):
         fanIn = slot.shape.dropFirst().reduce(1, *)
-        let bound = (6 / Float(fanIn)).squareRoot()
+        let bound = 1 / Float(fanIn).squareRoot()
         range = (-bound, bound)
       case (.bias, false):
         let bound = 1 / Float(fanIn).squareRoot()

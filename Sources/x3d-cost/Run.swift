@@ -106,7 +106,7 @@ extension X3DCost {
 
       if result.firstNonFinite() != nil {
         let located = try executor.run(clip, checkFinite: true)
-        if let report = located.firstNonFinite { ExecutorSetup.warn(report.description) }
+        if let report = located.firstNonFinite, report.node != "input" { ExecutorSetup.warn(report.description) }
         throw UsageError("the output holds NaN or infinite values (see the warning above)")
       }
     }
