@@ -68,7 +68,7 @@ extension ResultsStore {
   /// indices; `failures` counts configurations in it that could not be evaluated.
   @discardableResult
   public func insertTotals(
-    _ batch: [EvaluatedConfiguration], sweep: SweepState, range: Range<Int>, failures: Int = 0,
+    _ batch: some Collection<EvaluatedConfiguration>, sweep: SweepState, range: Range<Int>, failures: Int = 0,
     firstFailure: String? = nil, completedAt: String? = nil
   ) throws(StoreError) -> BatchOutcome {
     try write { db in
@@ -130,7 +130,7 @@ extension ResultsStore {
     let g = c.gammas
     let t = row.totals
     b.bind(sweepID)
-    b.bind(ConfigurationKey.make(c))
+    b.bind(row.key)
     b.bind(row.preset?.rawValue)
     b.bind(c.implementation.rawValue)
     for value in [g.gammaTau, g.gammaT, g.gammaS, g.gammaW, g.gammaB, g.gammaD] { b.bind(value) }

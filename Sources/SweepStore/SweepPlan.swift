@@ -42,19 +42,33 @@ public struct SweepPlan: Hashable, Sendable {
   }
 
   /// The request for configuration `index` (0 ..< count).
-  public func request(at index: Int) -> ModelRequest {
-    var remainder = index
-    var request = ModelRequest()
-    for parameter in Parameter.allCases.reversed() {
-      guard let list = values[parameter] else { continue }
-      let value = list[remainder % list.count]
-      remainder /= list.count
-      request.set(parameter, value)
+  public func request(at index: Int) -> ModelRequest { Enumerator(self).request(at: index) }
+
+  /// Decodes plan indices into requests, with the axes laid out once (no dictionary lookups per request).
+  public struct Enumerator: Sendable {
+    private let presets: [Preset]
+    private let implementations: [ImplementationVariant]
+    /// Flags in enumeration order, fastest first.
+    private let axes: [(Parameter, [Double])]
+
+    public init(_ plan: SweepPlan) {
+      presets = plan.presets
+      implementations = plan.implementations
+      axes = Parameter.allCases.reversed().compactMap { parameter in plan.values[parameter].map { (parameter, $0) } }
     }
-    request.implementation = implementations[remainder % implementations.count]
-    remainder /= implementations.count
-    if !presets.isEmpty { request.preset = presets[remainder % presets.count] }
-    return request
+
+    public func request(at index: Int) -> ModelRequest {
+      var remainder = index
+      var request = ModelRequest()
+      for (parameter, list) in axes {
+        request.set(parameter, list[remainder % list.count])
+        remainder /= list.count
+      }
+      request.implementation = implementations[remainder % implementations.count]
+      remainder /= implementations.count
+      if !presets.isEmpty { request.preset = presets[remainder % presets.count] }
+      return request
+    }
   }
 
   /// A canonical one-line description, stored with the sweep; resuming requires the same definition.

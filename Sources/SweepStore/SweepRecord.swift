@@ -75,16 +75,20 @@ public struct SweepState: Hashable, Sendable {
 
 /// One configuration and what the cost model said about it, ready to store.
 public struct EvaluatedConfiguration: Sendable {
-  public var configuration: ModelConfiguration
+  public let configuration: ModelConfiguration
   /// The preset the request named, if any.
   public var preset: Preset?
   public var totals: CostTotals
   /// One row per node when the sweep stores layers; else empty.
   public var layers: [LayerRow]
+  /// ``ConfigurationKey/make(_:)`` of the configuration, made where the configuration is evaluated (in parallel),
+  /// not in the writing thread.
+  public let key: String
 
   public init(
     configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow] = []
   ) {
+    self.key = ConfigurationKey.make(configuration)
     self.configuration = configuration
     self.preset = preset
     self.totals = totals

@@ -3,20 +3,33 @@ import Dispatch
 import X3DModel
 
 /// Prices configurations for a sweep. The store never computes costs: the caller passes the cost model in.
+///
+/// Each evaluating thread gets its own pricing function from ``makePrice``, so a function may keep state between
+/// calls (a memo such as CostModel's `TotalsEvaluator`) without locks.
 public struct SweepEvaluator: Sendable {
-  /// Totals, and the per-layer rows when asked for (empty otherwise).
-  public var evaluate:
-    @Sendable (ModelConfiguration, _ perLayer: Bool) throws(ConfigurationError) -> (
-      CostTotals, [LayerRow]
-    )
+  /// Totals, and the per-layer rows when `perLayer` (empty otherwise).
+  public typealias Price = (ModelConfiguration, _ perLayer: Bool) throws(ConfigurationError) -> (
+    CostTotals, [LayerRow]
+  )
 
+  /// Makes the pricing function of one thread.
+  public var makePrice: @Sendable () -> Price
+
+  /// Every thread shares one stateless function.
   public init(
     evaluate:
       @escaping @Sendable (ModelConfiguration, _ perLayer: Bool) throws(ConfigurationError) -> (
         CostTotals, [LayerRow]
       )
   ) {
-    self.evaluate = evaluate
+    makePrice = { evaluate }
+  }
+
+  /// One function per thread, made by `make`.
+  public static func perThread(_ make: @escaping @Sendable () -> Price) -> SweepEvaluator {
+    var evaluator = SweepEvaluator(evaluate: { _, _ in (CostTotals(), []) })
+    evaluator.makePrice = make
+    return evaluator
   }
 }
 
@@ -76,14 +89,15 @@ public struct SweepRunner: Sendable {
     var start = outcome.startIndex
     guard start < planned else { return outcome }
     let size = perLayerAdjustedBatchSize
-    var current = evaluate(start..<min(start + size, planned))
+    let lanes = Lanes(count: max(1, self.lanes), evaluator: evaluator)
+    var current = evaluate(start..<min(start + size, planned), lanes)
     while true {
       let range = start..<min(start + size, planned)
       let nextRange = range.upperBound..<min(range.upperBound + size, planned)
       let pending = PendingBatch()
       let group = DispatchGroup()
       if !nextRange.isEmpty {
-        DispatchQueue.global().async(group: group) { pending.batch = self.evaluate(nextRange) }
+        DispatchQueue.global().async(group: group) { pending.batch = self.evaluate(nextRange, lanes) }
       }
       let writeStarted = DispatchTime.now().uptimeNanoseconds
       let written = try store.insertTotals(
@@ -119,7 +133,14 @@ public struct SweepRunner: Sendable {
     plan.perLayer ? max(1, min(batchSize, 200)) : max(1, batchSize)
   }
 
+  /// One batch, as the lanes produced it: rows of lane 0, then lane 1, … (plan order; not copied into one array).
   struct Batch: Sendable {
+    var parts: [[EvaluatedConfiguration]] = []
+    var failures: [String] = []
+    var rows: FlattenSequence<[[EvaluatedConfiguration]]> { parts.joined() }
+  }
+
+  struct Part: Sendable {
     var rows: [EvaluatedConfiguration] = []
     var failures: [String] = []
   }
@@ -128,12 +149,21 @@ public struct SweepRunner: Sendable {
     var batch: Batch?
   }
 
+  /// One pricing function per thread, kept across batches (only one batch is evaluated at a time, and lane `i`
+  /// runs only on iteration `i` of `concurrentPerform`).
+  final class Lanes: @unchecked Sendable {
+    var prices: [SweepEvaluator.Price]
+    init(count: Int, evaluator: SweepEvaluator) {
+      prices = (0..<count).map { _ in evaluator.makePrice() }
+    }
+  }
+
   /// Evaluates `range` on `lanes` threads; rows come back in plan order.
-  func evaluate(_ range: Range<Int>) -> Batch {
-    let lanes = max(1, min(self.lanes, range.count))
+  func evaluate(_ range: Range<Int>, _ prices: Lanes) -> Batch {
+    let lanes = max(1, min(prices.prices.count, range.count))
     // Each lane writes only its own slot.
-    nonisolated(unsafe) let parts = UnsafeMutableBufferPointer<Batch>.allocate(capacity: lanes)
-    parts.initialize(repeating: Batch())
+    nonisolated(unsafe) let parts = UnsafeMutableBufferPointer<Part>.allocate(capacity: lanes)
+    parts.initialize(repeating: Part())
     defer {
       _ = parts.deinitialize()
       parts.deallocate()
@@ -142,13 +172,14 @@ public struct SweepRunner: Sendable {
     DispatchQueue.concurrentPerform(iterations: lanes) { lane in
       let lower = range.lowerBound + lane * chunk
       let upper = min(lower + chunk, range.upperBound)
-      var part = Batch()
+      var part = Part()
+      let enumerator = SweepPlan.Enumerator(plan)
       if lower < upper { part.rows.reserveCapacity(upper - lower) }
       for index in lower..<max(lower, upper) {
-        let request = plan.request(at: index)
+        let request = enumerator.request(at: index)
         do {
           let configuration = try request.resolve()
-          let (totals, layers) = try evaluator.evaluate(configuration, plan.perLayer)
+          let (totals, layers) = try prices.prices[lane](configuration, plan.perLayer)
           part.rows.append(
             EvaluatedConfiguration(
               configuration: configuration, preset: request.preset, totals: totals, layers: layers))
@@ -158,12 +189,6 @@ public struct SweepRunner: Sendable {
       }
       parts[lane] = part
     }
-    var batch = Batch()
-    batch.rows.reserveCapacity(range.count)
-    for part in parts {
-      batch.rows += part.rows
-      batch.failures += part.failures
-    }
-    return batch
+    return Batch(parts: parts.map(\.rows), failures: parts.flatMap(\.failures))
   }
 }

@@ -109,13 +109,18 @@ extension X3DCost {
       }
     }
 
+    /// Per-layer sweeps build the full report; totals sweeps use one memoising `TotalsEvaluator` per thread
+    /// (exactly `CostReport.totals`, errors included).
     static func evaluator(_ dtype: ElementType) -> SweepEvaluator {
-      SweepEvaluator { (configuration, perLayer) throws(ConfigurationError) in
-        if perLayer {
-          let report = try CostReport(configuration, elementType: dtype, perLayer: true)
-          return (report.totals, report.layers)
+      .perThread {
+        var totals = TotalsEvaluator(elementType: dtype)
+        return { (configuration, perLayer) throws(ConfigurationError) in
+          if perLayer {
+            let report = try CostReport(configuration, elementType: dtype, perLayer: true)
+            return (report.totals, report.layers)
+          }
+          return (try totals.totals(configuration), [])
         }
-        return (try CostReport.totals(configuration, elementType: dtype), [])
       }
     }
 
