@@ -71,25 +71,34 @@ public struct TotalsEvaluator {
   private mutating func fastTotals(_ configuration: ModelConfiguration) throws(ConfigurationError) -> CostTotals {
     let key = Key(configuration)
     let entry = try entry(for: key, configuration)
+    let depth = configuration.depthFactor
+    // Blocks 1 and 2 of a stage are priced the first time a configuration deep enough to have them needs them.
     var builder: X3DBuilder? = nil
-    let base = entry * Self.segmentsPerEntry
-    var totals = Sum()
-    try totals.add(segments[base + Self.stem], copies: 1)
     for (stage, baseBlocks) in X3DArchitecture.baseBlocks.enumerated() {
-      let blocks = WidthRounding.roundRepeats(baseBlocks, depthFactor: configuration.depthFactor)
-      for index in 0..<3 {
-        let repeats = X3DBuilder.distinctRepeats(blocks: blocks, index: index)
-        if repeats == 0 { continue }
-        let segment = 2 + 3 * stage + index
-        if known[entry] & (1 << segment) == 0 {
+      let blocks = WidthRounding.roundRepeats(baseBlocks, depthFactor: depth)
+      for index in 1..<3 where X3DBuilder.distinctRepeats(blocks: blocks, index: index) > 0 {
+        if known[entry] & (1 << (2 + 3 * stage + index)) == 0 {
           if builder == nil { builder = try X3DBuilder(configuration) }
           try price(block: index, stage: stage, entry: entry, builder!)
         }
-        try totals.add(segments[base + segment], copies: repeats)
       }
     }
-    try totals.add(segments[base + Self.head], copies: 1)
-    return try totals.result()
+    // Combine in place (no copies of the remembered totals); one overflow flag, checked at the end.
+    let sum = segments.withUnsafeBufferPointer { all in
+      let segment = all.baseAddress! + entry * Self.segmentsPerEntry
+      var sum = Sum()
+      sum.add(segment + Self.stem, copies: 1)
+      for (stage, baseBlocks) in X3DArchitecture.baseBlocks.enumerated() {
+        let blocks = WidthRounding.roundRepeats(baseBlocks, depthFactor: depth)
+        for index in 0..<3 {
+          let repeats = X3DBuilder.distinctRepeats(blocks: blocks, index: index)
+          if repeats > 0 { sum.add(segment + (2 + 3 * stage + index), copies: repeats) }
+        }
+      }
+      sum.add(segment + Self.head, copies: 1)
+      return sum
+    }
+    return try sum.result()
   }
 
   /// The entry for `key`, created (stem, head and every block 0 priced) if new.
@@ -194,39 +203,40 @@ public struct TotalsEvaluator {
     func hash(into hasher: inout Hasher) { hasher.combine(hashValue) }
   }
 
-  /// Overflow-checked combination of segment totals. Any overflow throws (the caller then takes the reference path,
-  /// which names the node).
+  /// Overflow-checked combination of segment totals. An overflow anywhere makes ``result()`` throw (the caller
+  /// then takes the reference path, which names the node).
   struct Sum {
     var totals = CostTotals()
+    var overflowed = false
 
     @inline(__always)
-    mutating func add(_ segment: CostTotals, copies: Int) throws(ConfigurationError) {
-      try Self.add(&totals.convMacs, segment.convMacs, copies)
-      try Self.add(&totals.linearMacs, segment.linearMacs, copies)
-      try Self.add(&totals.params, segment.params, copies)
-      try Self.add(&totals.paramsNoBN, segment.paramsNoBN, copies)
-      try Self.add(&totals.bnElements, segment.bnElements, copies)
-      try Self.add(&totals.activations, segment.activations, copies)
-      try Self.add(&totals.flops, segment.flops, copies)
-      try Self.add(&totals.trainingActivationBytes, segment.trainingActivationBytes, copies)
-      totals.inferencePeakBytes = Swift.max(totals.inferencePeakBytes, segment.inferencePeakBytes)
+    mutating func add(_ segment: UnsafePointer<CostTotals>, copies: Int) {
+      var overflow = false
+      @inline(__always) func add(_ total: inout Int, _ value: Int) {
+        let (product, o1) = value.multipliedReportingOverflow(by: copies)
+        let (sum, o2) = total.addingReportingOverflow(product)
+        total = sum
+        overflow = overflow || o1 || o2
+      }
+      add(&totals.convMacs, segment.pointee.convMacs)
+      add(&totals.linearMacs, segment.pointee.linearMacs)
+      add(&totals.params, segment.pointee.params)
+      add(&totals.paramsNoBN, segment.pointee.paramsNoBN)
+      add(&totals.bnElements, segment.pointee.bnElements)
+      add(&totals.activations, segment.pointee.activations)
+      add(&totals.flops, segment.pointee.flops)
+      add(&totals.trainingActivationBytes, segment.pointee.trainingActivationBytes)
+      totals.inferencePeakBytes = Swift.max(totals.inferencePeakBytes, segment.pointee.inferencePeakBytes)
+      overflowed = overflowed || overflow
     }
 
     @inline(__always)
     func result() throws(ConfigurationError) -> CostTotals {
       var totals = totals
-      let (macs, overflowed) = totals.convMacs.addingReportingOverflow(totals.linearMacs)
-      if overflowed { throw Self.overflow }
+      let (macs, overflowedMacs) = totals.convMacs.addingReportingOverflow(totals.linearMacs)
+      if overflowed || overflowedMacs { throw Self.overflow }
       totals.macs = macs
       return totals
-    }
-
-    @inline(__always)
-    static func add(_ total: inout Int, _ value: Int, _ copies: Int) throws(ConfigurationError) {
-      let (product, o1) = value.multipliedReportingOverflow(by: copies)
-      let (sum, o2) = total.addingReportingOverflow(product)
-      if o1 || o2 { throw overflow }
-      total = sum
     }
 
     static let overflow = ConfigurationError.overflow(node: "totals", quantity: "a network sum")
