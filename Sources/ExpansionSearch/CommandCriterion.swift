@@ -7,7 +7,8 @@ import X3DModel
 /// Placeholders: `{frames} {crop} {sampling_rate} {width_factor} {depth_factor} {bottleneck_factor} {classes}
 /// {gamma_tau} {gamma_t} {gamma_s} {gamma_w} {gamma_b} {gamma_d} {macs} {params} {key} {impl}`. The command runs
 /// with `/bin/sh -c`, `jobs` at a time. A non-zero exit, a time-out or a last line that is not a finite number marks
-/// the candidate failed, keeping its standard error.
+/// the candidate failed, keeping its standard error. Numbers are substituted as they are; a value with other
+/// characters (the `{key}`) is single-quoted for the shell.
 public struct CommandCriterion: Criterion {
   public let template: String
   public let jobs: Int
@@ -61,8 +62,16 @@ public struct CommandCriterion: Criterion {
       "key": candidate.key, "impl": c.implementation.rawValue,
     ]
     var result = template
-    for (name, value) in values { result = result.replacingOccurrences(of: "{\(name)}", with: value) }
+    for (name, value) in values {
+      result = result.replacingOccurrences(of: "{\(name)}", with: Self.shellWord(value))
+    }
     return result
+  }
+
+  /// `value` as one shell word: as is when it holds only letters, digits and `._-+`, else single-quoted.
+  static func shellWord(_ value: String) -> String {
+    let plain = value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) }
+    return plain ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   public func score(_ candidates: [Candidate]) -> [ScoreOutcome?] {
@@ -86,8 +95,15 @@ public struct CommandCriterion: Criterion {
   /// Runs one command and reads its score.
   static func run(_ command: String, timeout: Double?) -> ScoreOutcome {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
+    if let timeout {
+      // coreutils' timeout runs the command in its own process group and signals the whole group, so children of
+      // the shell die too; it exits with 124 on a time-out.
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+      process.arguments = ["--kill-after=5", String(timeout), "/bin/sh", "-c", command]
+    } else {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", command]
+    }
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output
@@ -96,22 +112,13 @@ public struct CommandCriterion: Criterion {
     do { try process.run() } catch {
       return .failed(reason: "could not start /bin/sh: \(error)", detail: "")
     }
-    let timedOut = TimeoutFlag()
-    if let timeout {
-      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-        if process.isRunning {
-          timedOut.set()
-          process.terminate()
-        }
-      }
-    }
     let errorData = ReadAll(error.fileHandleForReading)
     let outData = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     let stderr = String(decoding: errorData.wait(), as: UTF8.self)
     let stdout = String(decoding: outData, as: UTF8.self)
-    if timedOut.isSet {
-      return .failed(reason: "timed out after \(timeout!) s", detail: stderr)
+    if let timeout, process.terminationStatus == 124 || process.terminationStatus == 137 {
+      return .failed(reason: "timed out after \(timeout) s", detail: stderr)
     }
     if process.terminationStatus != 0 {
       return .failed(reason: "exit status \(process.terminationStatus)", detail: stderr)
@@ -132,13 +139,6 @@ final class ResultBox: @unchecked Sendable {
   init(count: Int) { storage = Array(repeating: nil, count: count) }
   func set(_ index: Int, _ value: ScoreOutcome) { lock.withLock { storage[index] = value } }
   var values: [ScoreOutcome?] { lock.withLock { storage } }
-}
-
-final class TimeoutFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var flag = false
-  func set() { lock.withLock { flag = true } }
-  var isSet: Bool { lock.withLock { flag } }
 }
 
 /// Reads a pipe to its end on another thread (so a chatty stderr cannot block the child).
