@@ -21,7 +21,7 @@ public protocol Criterion: Sendable {
   func score(_ candidates: [Candidate]) -> [ScoreOutcome?]
 }
 
-/// The ask/tell criterion: it never scores; scores arrive later through ``SearchLedger/record(criterion:candidate:outcome:)``.
+/// The ask/tell criterion: it never scores; scores arrive later through ``SearchLedger/record(criterion:configurationKey:outcome:)``.
 public struct PendingCriterion: Criterion {
   public let cacheKey: String
   public init(cacheKey: String) { self.cacheKey = cacheKey }

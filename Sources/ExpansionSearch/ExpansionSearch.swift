@@ -184,7 +184,7 @@ struct Scorer<C: Criterion, L: SearchLedger> {
       for (position, index) in unique.enumerated() {
         guard let outcome = fresh[position] else { continue }
         evaluations += 1
-        try ledger.record(criterion: criterion.cacheKey, candidate: candidates[index], outcome: outcome)
+        try ledger.record(criterion: criterion.cacheKey, configurationKey: candidates[index].key, outcome: outcome)
         outcomes[index] = outcome
       }
       for index in missing where outcomes[index] == nil {

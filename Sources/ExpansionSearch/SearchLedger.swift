@@ -6,7 +6,7 @@ public protocol SearchLedger: Sendable {
   /// The cached outcome for a configuration under a criterion, if any.
   func outcome(criterion: String, configurationKey: String) throws(SearchError) -> ScoreOutcome?
   /// Caches an outcome.
-  func record(criterion: String, candidate: Candidate, outcome: ScoreOutcome) throws(SearchError)
+  func record(criterion: String, configurationKey: String, outcome: ScoreOutcome) throws(SearchError)
   /// Replaces the logged steps of search `name` with `steps` (a re-run rewrites the same rows).
   func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String)
     throws(SearchError)
@@ -24,8 +24,8 @@ public final class MemoryLedger: SearchLedger, @unchecked Sendable {
     lock.withLock { outcomes[criterion + "\u{1}" + configurationKey] }
   }
 
-  public func record(criterion: String, candidate: Candidate, outcome: ScoreOutcome) {
-    lock.withLock { outcomes[criterion + "\u{1}" + candidate.key] = outcome }
+  public func record(criterion: String, configurationKey: String, outcome: ScoreOutcome) {
+    lock.withLock { outcomes[criterion + "\u{1}" + configurationKey] = outcome }
   }
 
   public func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String) {

@@ -105,7 +105,7 @@ struct ForwardExpansionTests {
     while case .pending(let candidates) = run.status {
       #expect(!candidates.isEmpty)
       for candidate in candidates {
-        ledger.record(criterion: "manual", candidate: candidate, outcome: .scored(candidate.vector.gammaD))
+        ledger.record(criterion: "manual", configurationKey: candidate.key, outcome: .scored(candidate.vector.gammaD))
       }
       run = try s.run(criterion: ask, ledger: ledger)
       rounds += 1
