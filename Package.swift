@@ -50,6 +50,11 @@ let package = Package(
     // MARK: Benchmarks (swift run -c release x3d-cost-bench)
     .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel"]),
 
+    // MARK: Executor kernel benchmark (swift run -c release x3d-exec-bench)
+    .executableTarget(
+      name: "x3d-exec-bench", dependencies: ["ReferenceExecutor", "X3DModel"],
+      swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
+
     // MARK: Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),

@@ -3,36 +3,74 @@ import X3DModel
 /// A layer sink that prices each node as the builder emits it and sums the network's totals, without storing
 /// the graph. With `keepsRows` it also keeps one ``LayerRow`` per node.
 public struct CostAccumulator: LayerSink, Sendable {
-  public private(set) var totals = CostTotals()
+  /// The sums so far; the memory figures are filled in when ``totals`` is read.
+  private var sums = CostTotals()
   public private(set) var rows: [LayerRow] = []
   public let keepsRows: Bool
   private var peak: InferencePeak
   private var training: TrainingActivations
+  /// Where ``CostReport`` has the accumulator write rows in place (instead of appending to `rows`): the storage of
+  /// the report's row array, with room for `rowCapacity` rows, of which `rowCount` are initialised.
+  nonisolated(unsafe) var rowBuffer: UnsafeMutablePointer<LayerRow>? = nil
+  var rowCapacity = 0
+  var rowCount = 0
 
-  public init(elementType: ElementType, implementation: ImplementationVariant, keepsRows: Bool = false) {
+  public init(
+    elementType: ElementType, implementation: ImplementationVariant, keepsRows: Bool = false
+  ) {
     self.keepsRows = keepsRows
     peak = InferencePeak(elementType: elementType)
     training = TrainingActivations(elementType: elementType, implementation: implementation)
   }
 
-  public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
-    let cost = try CostFormulas.cost(of: node)
-    try peak.run(node, outputElements: cost.outputElements)
-    try training.run(node, outputElements: cost.outputElements)
-    let copies = node.repeatCount
-    let sum = Checked(path: node.path)
-    totals.convMacs = try sum.accumulate(totals.convMacs, cost.convolutionMACs, copies)
-    totals.linearMacs = try sum.accumulate(totals.linearMacs, cost.linearMACs, copies)
-    totals.params = try sum.accumulate(totals.params, cost.parameterCount, copies)
-    totals.paramsNoBN = try sum.accumulate(
-      totals.paramsNoBN, cost.parameterCount - cost.batchNormParameterCount, copies)
-    totals.bnElements = try sum.accumulate(totals.bnElements, cost.batchNormElements, copies)
-    totals.activations = try sum.accumulate(totals.activations, cost.fvcoreActivationCount, copies)
-    totals.flops = try sum.accumulate(totals.flops, cost.fullFlops, copies)
-    totals.macs = try sum.sum(totals.convMacs, totals.linearMacs)
+  /// Reserves room for `count` rows (when rows are kept).
+  public mutating func reserveRows(_ count: Int) {
+    if keepsRows { rows.reserveCapacity(count) }
+  }
+
+  /// The network's totals over the nodes received so far.
+  public var totals: CostTotals {
+    var totals = sums
     totals.inferencePeakBytes = peak.peakBytes
     totals.trainingActivationBytes = training.totalBytes
-    if keepsRows { rows.append(LayerRow(node: node, cost: cost)) }
+    return totals
+  }
+
+  /// Always inlined into the builder: each call site knows its node's kind, so the formula table's switch and the
+  /// memory rules fold to that kind's case.
+  @inline(__always)
+  public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
+    let cost = try CostFormulas.cost(of: node)
+    let outputBytes = try peak.run(
+      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
+      outputElements: cost.outputElements,
+      path: node.path)
+    try training.run(
+      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
+      copies: node.repeatCount,
+      saves: TrainingSaves.of(node, training.implementation, training.elementType),
+      outputBytes: outputBytes,
+      path: node.path)
+    let copies = node.repeatCount
+    let sum = Checked(path: node.path)
+    sums.convMacs = try sum.accumulate(sums.convMacs, cost.convolutionMACs, copies)
+    sums.linearMacs = try sum.accumulate(sums.linearMacs, cost.linearMACs, copies)
+    sums.params = try sum.accumulate(sums.params, cost.parameterCount, copies)
+    sums.paramsNoBN = try sum.accumulate(
+      sums.paramsNoBN, cost.parameterCount - cost.batchNormParameterCount, copies)
+    sums.bnElements = try sum.accumulate(sums.bnElements, cost.batchNormElements, copies)
+    sums.activations = try sum.accumulate(sums.activations, cost.fvcoreActivationCount, copies)
+    sums.flops = try sum.accumulate(sums.flops, cost.fullFlops, copies)
+    sums.macs = try sum.sum(sums.convMacs, sums.linearMacs)
+    if keepsRows {
+      if let rowBuffer {
+        precondition(rowCount < rowCapacity, "more nodes than CostReport.maximumNodeCount")
+        (rowBuffer + rowCount).initialize(to: LayerRow(node: node, cost: cost))
+        rowCount += 1
+      } else {
+        rows.append(LayerRow(node: node, cost: cost))
+      }
+    }
   }
 }
 

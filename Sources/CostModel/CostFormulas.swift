@@ -15,7 +15,9 @@ import X3DModel
 /// | scale, residual add | – | – | 1 per output element |
 /// | softmax | – | – | 3 per element (exp, sum, divide) |
 public enum CostFormulas {
-  /// The cost of one copy of `node`.
+  /// The cost of one copy of `node`. Always inlined: where the builder emits a node of a known kind, the switch
+  /// folds to that kind's row.
+  @inline(__always)
   public static func cost(of node: LayerNode) throws(ConfigurationError) -> LayerCost {
     let checked = Checked(path: node.path)
     var cost = LayerCost()
@@ -26,18 +28,22 @@ public enum CostFormulas {
     case .input:
       break
     case .convolution(let conv):
-      let taps = try checked.product(conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
+      let taps = try checked.product(
+        conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
       let weights = try checked.product(conv.outChannels, taps)
       cost.parameterCount = try checked.sum(weights, conv.hasBias ? conv.outChannels : 0)
       cost.convolutionMACs = try checked.product(output, taps)
       cost.fvcoreActivationCount = output
-      cost.fullFlops = try checked.sum(checked.product(2, cost.convolutionMACs), conv.hasBias ? output : 0)
+      cost.fullFlops = try checked.sum(
+        checked.product(2, cost.convolutionMACs), conv.hasBias ? output : 0)
     case .linear(let linear):
       cost.parameterCount = try checked.sum(
-        checked.product(linear.inFeatures, linear.outFeatures), linear.hasBias ? linear.outFeatures : 0)
+        checked.product(linear.inFeatures, linear.outFeatures),
+        linear.hasBias ? linear.outFeatures : 0)
       cost.linearMACs = try checked.product(output, linear.inFeatures)
       cost.fvcoreActivationCount = output
-      cost.fullFlops = try checked.sum(checked.product(2, cost.linearMACs), linear.hasBias ? output : 0)
+      cost.fullFlops = try checked.sum(
+        checked.product(2, cost.linearMACs), linear.hasBias ? output : 0)
     case .batchNorm:
       cost.parameterCount = try checked.product(2, node.inputShape.channels)
       cost.batchNormParameterCount = cost.parameterCount
@@ -77,6 +83,7 @@ struct Checked {
     return value
   }
 
+  @inline(__always)
   func product(_ a: Int, _ b: Int, _ c: Int, _ d: Int) throws(ConfigurationError) -> Int {
     try product(product(a, b), product(c, d))
   }

@@ -12,18 +12,38 @@ public struct CostReport: Sendable {
 
   /// Analyses `configuration`. With `perLayer` the full graph is built and every node kept; otherwise identical
   /// blocks are priced once and multiplied (same totals, far less work).
-  public init(_ configuration: ModelConfiguration, elementType: ElementType = .f32, perLayer: Bool = false)
+  public init(
+    _ configuration: ModelConfiguration, elementType: ElementType = .f32, perLayer: Bool = false
+  )
     throws(ConfigurationError)
   {
     let builder = try X3DBuilder(configuration)
     var accumulator = CostAccumulator(
       elementType: elementType, implementation: configuration.implementation, keepsRows: perLayer)
-    try builder.emit(into: &accumulator, granularity: perLayer ? .everyBlock : .distinctBlocks)
+    if perLayer {
+      // The rows are written straight into the report's array storage, sized for the largest graph.
+      var failure: ConfigurationError? = nil
+      self.layers = [LayerRow](unsafeUninitializedCapacity: Self.maximumNodeCount(builder.architecture)) {
+        buffer, count in
+        accumulator.rowBuffer = buffer.baseAddress
+        accumulator.rowCapacity = buffer.count
+        do throws(ConfigurationError) {
+          try builder.emit(into: &accumulator, granularity: .everyBlock)
+        } catch {
+          failure = error
+        }
+        count = accumulator.rowCount
+        accumulator.rowBuffer = nil
+      }
+      if let failure { throw failure }
+    } else {
+      try builder.emit(into: &accumulator, granularity: .distinctBlocks)
+      self.layers = []
+    }
     self.configuration = configuration
     self.architecture = builder.architecture
     self.elementType = elementType
     self.totals = accumulator.totals
-    self.layers = accumulator.rows
   }
 
   /// Totals alone: the fast path for sweeps (no rows, identical blocks priced once).
@@ -31,9 +51,17 @@ public struct CostReport: Sendable {
     throws(ConfigurationError) -> CostTotals
   {
     let builder = try X3DBuilder(configuration)
-    var accumulator = CostAccumulator(elementType: elementType, implementation: configuration.implementation)
+    var accumulator = CostAccumulator(
+      elementType: elementType, implementation: configuration.implementation)
     try builder.emit(into: &accumulator, granularity: .distinctBlocks)
     return accumulator.totals
+  }
+
+  /// At most how many nodes the full graph has: input, stem (4) and head (10), and per block at most 19 (11 in
+  /// every block, 6 for squeeze-excitation, 2 for a projection shortcut). Reserving it spares the row array from
+  /// growing (and copying) while the rows arrive.
+  static func maximumNodeCount(_ architecture: X3DArchitecture) -> Int {
+    15 + 19 * architecture.blockCount
   }
 
   /// Per-stage sums (requires a per-layer report).

@@ -8,34 +8,51 @@ import X3DModel
 public struct InferencePeak: Sendable {
   public let elementType: ElementType
   /// Live tensors: producing node, bytes, readers still to run. A handful at any time in X3D.
-  private var live: [(index: Int, bytes: Int, readersLeft: Int)] = []
+  private var live = LiveTensors()
   private var liveBytes = 0
   public private(set) var peakBytes = 0
 
   public init(elementType: ElementType) {
     self.elementType = elementType
-    live.reserveCapacity(8)
   }
 
   /// Accounts for one node; `outputElements` is its output's element count.
   public mutating func run(_ node: LayerNode, outputElements: Int) throws(ConfigurationError) {
-    let (bytes, overflowed) = outputElements.multipliedReportingOverflow(by: elementType.byteCount)
-    if overflowed { throw .overflow(node: node.path.description, quantity: "output bytes") }
-    peakBytes = max(peakBytes, liveBytes + bytes)
-    if let first = node.inputs.first { release(first) }
-    if let second = node.inputs.second { release(second) }
-    live.append((node.index, bytes, max(node.consumerCount, 1)))
-    liveBytes += bytes
-    if node.consumerCount == 0 { live[live.count - 1].readersLeft = Int.max }
+    _ = try run(
+      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
+      outputElements: outputElements,
+      path: node.path)
   }
 
+  /// ``run(_:outputElements:)`` given only what it reads of the node; returns the output's bytes.
+  @inline(__always)
+  mutating func run(
+    index: Int, inputs: NodeInputs, consumerCount: Int, outputElements: Int, path: NodePath
+  )
+    throws(ConfigurationError) -> Int
+  {
+    let (bytes, overflowed) = outputElements.multipliedReportingOverflow(by: elementType.byteCount)
+    if overflowed { throw .overflow(node: path.description, quantity: "output bytes") }
+    peakBytes = max(peakBytes, liveBytes + bytes)
+    if let first = inputs.first { release(first) }
+    if let second = inputs.second { release(second) }
+    let readers = consumerCount == 0 ? Int.max : consumerCount
+    live.append(
+      LiveTensor(index: index, bytes: bytes, copies: 1, readersLeft: readers, saved: false))
+    liveBytes += bytes
+    return bytes
+  }
+
+  @inline(__always)
   private mutating func release(_ index: Int) {
-    guard let position = live.firstIndex(where: { $0.index == index }) else { return }
-    live[position].readersLeft -= 1
-    if live[position].readersLeft == 0 {
-      liveBytes -= live[position].bytes
-      live.swapAt(position, live.count - 1)
-      live.removeLast()
+    guard let position = live.position(of: index) else { return }
+    var tensor = live[position]
+    tensor.readersLeft -= 1
+    if tensor.readersLeft == 0 {
+      liveBytes -= tensor.bytes
+      _ = live.remove(at: position)
+    } else {
+      live[position] = tensor
     }
   }
 }

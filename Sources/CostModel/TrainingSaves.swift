@@ -11,7 +11,10 @@ struct TrainingSaves {
   /// Tensors private to the node (never read by another node), in bytes.
   var privateBytes = 0
 
-  static func of(_ node: LayerNode, _ implementation: ImplementationVariant, _ elementType: ElementType) -> Self {
+  @inline(__always)
+  static func of(
+    _ node: LayerNode, _ implementation: ImplementationVariant, _ elementType: ElementType
+  ) -> Self {
     var saves = TrainingSaves()
     switch node.kind {
     case .input, .residualAdd, .globalAveragePool:

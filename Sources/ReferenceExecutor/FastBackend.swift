@@ -12,7 +12,11 @@ public struct FastBackend: ExecutionBackend {
   public let threads: Int
   let reference = ReferenceBackend()
 
-  public init(threads: Int = 2) { self.threads = max(1, threads) }
+  /// `threads` cores (at least one). The first fast backend tunes the allocator (see ``Allocator``).
+  public init(threads: Int = 2) {
+    self.threads = max(1, threads)
+    _ = Allocator.tuned
+  }
   public var kind: BackendKind { .fast }
 
   public func convolution(_ x: Tensor, _ conv: Convolution, _ w: LayerWeights, _ counter: inout KernelCounter)
@@ -80,35 +84,27 @@ public struct FastBackend: ExecutionBackend {
     let shift = (0..<channels).map { w.shift[$0] - w.mean[$0] * scale[$0] }
     counter.parametersRead += 2 * channels
     counter.buffersRead += 2 * channels
-    return rows(x, &counter) { row, v in
-      v * Vector(repeating: scale[row % channels]) + Vector(repeating: shift[row % channels])
-    } scalar: { row, s in
-      s * scale[row % channels] + shift[row % channels]
+    return mapRows(x, &counter) { row, input, output, count in
+      let c = row % channels
+      let (a, b) = (Vector(repeating: scale[c]), Vector(repeating: shift[c]))
+      mapVectors(input, output, count) { $0 * a + b }
     }
   }
 
   public func relu(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    rows(x, &counter) { _, v in
-      pointwiseMax(v, Vector())
-    } scalar: { _, s in
-      max(s, 0)
+    mapRows(x, &counter) { _, input, output, count in
+      mapVectors(input, output, count) { $0.replacing(with: 0, where: $0 .< 0) }
     }
   }
 
   public func swish(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    rows(x, &counter) { _, v in
-      v * VectorMath.sigmoid(v)
-    } scalar: { _, s in
-      (Vector(repeating: s) * VectorMath.sigmoid(Vector(repeating: s)))[0]
+    mapRows(x, &counter) { _, input, output, count in
+      mapVectors(input, output, count) { $0 * VectorMath.sigmoid($0) }
     }
   }
 
   public func sigmoid(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    rows(x, &counter) { _, v in
-      VectorMath.sigmoid(v)
-    } scalar: { _, s in
-      VectorMath.sigmoid(Vector(repeating: s))[0]
-    }
+    mapRows(x, &counter) { _, input, output, count in mapVectors(input, output, count) { VectorMath.sigmoid($0) } }
   }
 
   public func globalAveragePool(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
@@ -139,10 +135,9 @@ public struct FastBackend: ExecutionBackend {
   }
 
   public func channelScale(_ x: Tensor, _ gate: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    rows(x, &counter) { row, v in
-      v * Vector(repeating: gate.scalars[row])
-    } scalar: { row, s in
-      s * gate.scalars[row]
+    mapRows(x, &counter) { row, input, output, count in
+      let g = Vector(repeating: gate.scalars[row])
+      mapVectors(input, output, count) { $0 * g }
     }
   }
 
@@ -176,35 +171,6 @@ public struct FastBackend: ExecutionBackend {
 
   public func positionMean(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
     reference.positionMean(x, &counter)
-  }
-
-  /// Applies `vector` to every eight elements of each `(n, c)` row, `scalar` to a row's tail; rows in parallel.
-  private func rows(
-    _ x: Tensor, _ counter: inout KernelCounter, vector: (Int, Vector) -> Vector, scalar: (Int, Float) -> Float
-  ) -> Tensor {
-    let positions = x.shape.positions
-    let rowsCount = x.shape.batch * x.shape.channels
-    counter.outputElements += x.scalars.count
-    return Tensor(shape: x.shape) { y in
-      x.scalars.withUnsafeBufferPointer { xs in
-        let source = xs.baseAddress!
-        parallelChunks(rowsCount, threads: threads, minimumChunk: max(1, 4096 / positions)) { range in
-          for row in range {
-            let p = source + row * positions
-            let out = y + row * positions
-            var q = 0
-            while q + 8 <= positions {
-              out.store(vector(row, p.vector(q)), q)
-              q += 8
-            }
-            while q < positions {
-              out[q] = scalar(row, p[q])
-              q += 1
-            }
-          }
-        }
-      }
-    }
   }
 }
 

@@ -1,13 +1,13 @@
 /// The 1×1×1 convolution as a matrix product, per sample: `Y[co][p] = bias[co] + Σ_ci W[co][ci]·X[ci][p]` with
 /// `X` of `Cin × P` and `Y` of `Cout × P` (channel-first rows of `P = T·H·W` positions).
 ///
-/// Tiles of 6 output channels × 16 positions keep 12 SIMD8 accumulators in registers; the weights are broadcast one
-/// at a time (`acc += x · w`). Tiles run in parallel. Positions that do not fill a tile are copied to a zero-padded
-/// panel first; fewer than 4 positions (squeeze-excitation, the head after pooling) use dot products instead.
+/// The weights are packed six output channels at a time (`[co/6][ci][6]`); each block of 16 positions is copied to
+/// a contiguous, zero-padded `Cin × 16` panel that stays in L1 while every 6-channel tile runs over it with 12 SIMD8
+/// accumulators (`acc.addProduct(x, w)`, one fused multiply-add). Position blocks run in parallel. Fewer than 4 positions (squeeze-excitation, the
+/// head after pooling) use dot products instead.
 enum PointwiseConvolution {
   static let tileRows = 6
   static let tileColumns = 16
-  static let rowGroup = 48
 
   static func run(
     x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
@@ -17,50 +17,50 @@ enum PointwiseConvolution {
       dotProducts(x: x, w: w, bias: bias, y: y, cin: cin, cout: cout, positions: positions, threads: threads)
       return
     }
+    let tiles = cout / tileRows
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tiles * cin * tileRows))
+    defer { packed.deallocate() }
+    for tile in 0..<tiles {
+      for ci in 0..<cin {
+        for r in 0..<tileRows { packed[(tile * cin + ci) * tileRows + r] = w[(tile * tileRows + r) * cin + ci] }
+      }
+    }
+    let weights = UnsafePointer(packed)
     let columnBlocks = (positions + tileColumns - 1) / tileColumns
-    let rowGroups = (cout + rowGroup - 1) / rowGroup
-    parallelChunks(columnBlocks * rowGroups, threads: threads) { items in
-      var panel: [Float] = []
-      for item in items {
-        let column = (item / rowGroups) * tileColumns
-        let firstRow = (item % rowGroups) * rowGroup
-        let lastRow = min(cout, firstRow + rowGroup)
+    parallelChunks(columnBlocks, threads: threads) { blocks in
+      let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns)
+      defer { panel.deallocate() }
+      for block in blocks {
+        let column = block * tileColumns
         let columns = min(tileColumns, positions - column)
-        var source = x + column
-        var stride = positions
-        if columns < tileColumns {
-          if panel.isEmpty { panel = [Float](repeating: 0, count: cin * tileColumns) }
-          panel.withUnsafeMutableBufferPointer { p in
-            for ci in 0..<cin {
-              for j in 0..<columns { p[ci * tileColumns + j] = x[ci * positions + column + j] }
-            }
+        for ci in 0..<cin {
+          let source = x + ci * positions + column
+          let target = panel + ci * tileColumns
+          if columns == tileColumns {
+            target.update(from: source, count: tileColumns)
+          } else {
+            target.initialize(repeating: 0, count: tileColumns)
+            target.update(from: source, count: columns)
           }
-          stride = tileColumns
         }
-        panel.withUnsafeBufferPointer { p in
-          if columns < tileColumns { source = p.baseAddress! }
-          var row = firstRow
-          while row + tileRows <= lastRow {
-            tile6(
-              source, stride, w + row * cin, cin, bias.map { $0 + row }, y + row * positions + column, positions,
-              columns)
-            row += tileRows
-          }
-          while row < lastRow {
-            tile1(
-              source, stride, w + row * cin, cin, bias.map { $0 + row }, y + row * positions + column, positions,
-              columns)
-            row += 1
-          }
+        for tile in 0..<tiles {
+          let row = tile * tileRows
+          tile6(
+            panel, weights + tile * cin * tileRows, cin, bias.map { $0 + row }, y + row * positions + column, positions,
+            columns)
+        }
+        for row in (tiles * tileRows)..<cout {
+          tile1(panel, w + row * cin, cin, bias.map { $0 + row }, y + row * positions + column, positions, columns)
         }
       }
     }
   }
 
-  /// 6 rows × 16 columns: 12 accumulators.
-  @inline(__always)
+  /// 6 rows × 16 columns: 12 accumulators; `w` packed `[ci][6]`. (Not inlined: inlining it into the parallel
+  /// closure crashes the Swift 6.3 optimizer in IRGen, and one call per tile costs nothing measurable.)
+  @inline(never)
   static func tile6(
-    _ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<Float>, _ cin: Int, _ bias: UnsafePointer<Float>?,
+    _ panel: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ cin: Int, _ bias: UnsafePointer<Float>?,
     _ y: UnsafeMutablePointer<Float>, _ yStride: Int, _ columns: Int
   ) {
     func start(_ r: Int) -> Vector { Vector(repeating: bias?[r] ?? 0) }
@@ -76,30 +76,31 @@ enum PointwiseConvolution {
     var b4 = start(4)
     var a5 = start(5)
     var b5 = start(5)
-    let (w0, w1, w2, w3, w4, w5) = (w, w + cin, w + 2 * cin, w + 3 * cin, w + 4 * cin, w + 5 * cin)
-    var row = x
-    for ci in 0..<cin {
+    var row = panel
+    var ws = w
+    for _ in 0..<cin {
       let lo = row.vector(0)
       let hi = row.vector(8)
-      var s = Vector(repeating: w0[ci])
-      a0 += lo * s
-      b0 += hi * s
-      s = Vector(repeating: w1[ci])
-      a1 += lo * s
-      b1 += hi * s
-      s = Vector(repeating: w2[ci])
-      a2 += lo * s
-      b2 += hi * s
-      s = Vector(repeating: w3[ci])
-      a3 += lo * s
-      b3 += hi * s
-      s = Vector(repeating: w4[ci])
-      a4 += lo * s
-      b4 += hi * s
-      s = Vector(repeating: w5[ci])
-      a5 += lo * s
-      b5 += hi * s
-      row += xStride
+      let s0 = Vector(repeating: ws[0])
+      let s1 = Vector(repeating: ws[1])
+      let s2 = Vector(repeating: ws[2])
+      a0.addProduct(lo, s0)
+      b0.addProduct(hi, s0)
+      a1.addProduct(lo, s1)
+      b1.addProduct(hi, s1)
+      a2.addProduct(lo, s2)
+      b2.addProduct(hi, s2)
+      let s3 = Vector(repeating: ws[3])
+      let s4 = Vector(repeating: ws[4])
+      let s5 = Vector(repeating: ws[5])
+      a3.addProduct(lo, s3)
+      b3.addProduct(hi, s3)
+      a4.addProduct(lo, s4)
+      b4.addProduct(hi, s4)
+      a5.addProduct(lo, s5)
+      b5.addProduct(hi, s5)
+      row += tileColumns
+      ws += tileRows
     }
     store(a0, b0, y, columns)
     store(a1, b1, y + yStride, columns)
@@ -110,19 +111,19 @@ enum PointwiseConvolution {
   }
 
   /// 1 row × 16 columns, for the rows left over by 6-row tiles.
-  @inline(__always)
+  @inline(never)
   static func tile1(
-    _ x: UnsafePointer<Float>, _ xStride: Int, _ w: UnsafePointer<Float>, _ cin: Int, _ bias: UnsafePointer<Float>?,
+    _ panel: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ cin: Int, _ bias: UnsafePointer<Float>?,
     _ y: UnsafeMutablePointer<Float>, _ yStride: Int, _ columns: Int
   ) {
     var a = Vector(repeating: bias?[0] ?? 0)
     var b = a
-    var row = x
+    var row = panel
     for ci in 0..<cin {
       let s = Vector(repeating: w[ci])
-      a += row.vector(0) * s
-      b += row.vector(8) * s
-      row += xStride
+      a.addProduct(row.vector(0), s)
+      b.addProduct(row.vector(8), s)
+      row += tileColumns
     }
     store(a, b, y, columns)
   }
@@ -157,8 +158,8 @@ enum PointwiseConvolution {
             var (s0, s1) = (Vector(), Vector())
             var ci = 0
             while ci + 16 <= cin {
-              s0 += weights.vector(ci) * input.vector(ci)
-              s1 += weights.vector(ci + 8) * input.vector(ci + 8)
+              s0.addProduct(weights.vector(ci), input.vector(ci))
+              s1.addProduct(weights.vector(ci + 8), input.vector(ci + 8))
               ci += 16
             }
             var sum = (s0 + s1).sum()

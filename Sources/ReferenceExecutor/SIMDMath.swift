@@ -2,6 +2,10 @@ import Dispatch
 import X3DModel
 
 /// Eight float lanes: one AVX register on the `-target-cpu haswell` release build.
+///
+/// Multiply-accumulate is written `acc.addProduct(x, w)`: with Swift 6.3 it compiles to one `vfmadd231ps`, while
+/// `acc += x * w` stays a separate multiply and add (Swift never contracts them). On this machine's X3D-S 1×1×1
+/// layers that is 140–190 GFLOP/s against 27–50 (x3d-exec-bench, both cores).
 typealias Vector = SIMD8<Float>
 
 extension UnsafePointer where Pointee == Float {
@@ -30,17 +34,19 @@ enum VectorMath {
   /// `eˣ` per lane, Cephes' `expf` (range reduction by ln 2, degree-6 polynomial, exponent built from bits);
   /// about 2 ulp on [−87, 88], inputs clamped there.
   @inline(__always) static func exp(_ input: Vector) -> Vector {
-    let x = pointwiseMin(pointwiseMax(input, Vector(repeating: -87.3)), Vector(repeating: 88.3))
+    // (`replacing(with:where:)` compiles to vmaxps/vminps; `pointwiseMin/Max` do not.)
+    var x = input.replacing(with: -87.3, where: input .< -87.3)
+    x = x.replacing(with: 88.3, where: x .> 88.3)
     let magic = Vector(repeating: 12_582_912)  // 1.5·2²³: adding it rounds to an integer held in the low bits
     let shifted = x * Vector(repeating: 1.442_695_04) + magic
     let n = shifted - magic
     let r = x - n * Vector(repeating: 0.693_359_375) - n * Vector(repeating: -2.121_944_4e-4)
     var p = Vector(repeating: 1.987_569_15e-4)
-    p = p * r + Vector(repeating: 1.398_199_95e-3)
-    p = p * r + Vector(repeating: 8.333_451_9e-3)
-    p = p * r + Vector(repeating: 4.166_579_59e-2)
-    p = p * r + Vector(repeating: 1.666_666_55e-1)
-    p = p * r + Vector(repeating: 5.000_000_12e-1)
+    p = Vector(repeating: 1.398_199_95e-3).addingProduct(p, r)
+    p = Vector(repeating: 8.333_451_9e-3).addingProduct(p, r)
+    p = Vector(repeating: 4.166_579_59e-2).addingProduct(p, r)
+    p = Vector(repeating: 1.666_666_55e-1).addingProduct(p, r)
+    p = Vector(repeating: 5.000_000_12e-1).addingProduct(p, r)
     p = p * (r * r) + r + Vector(repeating: 1)
     let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
     return p * unsafeBitCast(exponent, to: Vector.self)

@@ -28,9 +28,15 @@ struct BlockSchedule: Sequence {
       switch schedule.granularity {
       case .everyBlock: return (index, 1)
       case .distinctBlocks:
-        let repeats = index == 0 ? 1 : index == 1 ? schedule.blocks / 2 : (schedule.blocks - 1) / 2
-        return (index, repeats)
+        return (index, BlockSchedule.distinctRepeats(blocks: schedule.blocks, index: index))
       }
     }
+  }
+
+  /// How many blocks of a stage of `blocks` blocks the distinct block `index` (0, 1 or 2) stands for; 0 when the
+  /// stage has no such block.
+  @inline(__always)
+  static func distinctRepeats(blocks: Int, index: Int) -> Int {
+    index == 0 ? (blocks > 0 ? 1 : 0) : index == 1 ? blocks / 2 : Swift.max(0, (blocks - 1) / 2)
   }
 }

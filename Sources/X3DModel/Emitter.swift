@@ -10,8 +10,10 @@ struct Emitter<Sink: LayerSink> {
   var nextIndex = 0
   var repeatCount = 1
 
+  @inline(__always)
   mutating func add(
-    _ path: NodePath, _ kind: LayerKind, inputs: NodeInputs, from input: TensorShape, to output: TensorShape,
+    _ path: NodePath, _ kind: LayerKind, inputs: NodeInputs, from input: TensorShape,
+    to output: TensorShape,
     consumers: Int
   ) throws(ConfigurationError) -> Tensor {
     do {
@@ -20,7 +22,8 @@ struct Emitter<Sink: LayerSink> {
       throw .overflow(node: path.description, quantity: "output element count \(output)")
     }
     let node = LayerNode(
-      index: nextIndex, path: path, kind: kind, inputs: inputs, inputShape: input, outputShape: output,
+      index: nextIndex, path: path, kind: kind, inputs: inputs, inputShape: input,
+      outputShape: output,
       consumerCount: consumers, repeatCount: repeatCount)
     try sink.receive(node)
     nextIndex += 1
@@ -28,6 +31,7 @@ struct Emitter<Sink: LayerSink> {
   }
 
   /// A shape-preserving node reading one tensor.
+  @inline(__always)
   mutating func elementwise(_ path: NodePath, _ kind: LayerKind, _ x: Tensor, consumers: Int = 1)
     throws(ConfigurationError) -> Tensor
   {
@@ -35,21 +39,30 @@ struct Emitter<Sink: LayerSink> {
   }
 
   /// A convolution; its output shape is `floor((n + 2p − k)/s) + 1` along each axis.
+  @inline(__always)
   mutating func convolution(_ path: NodePath, _ x: Tensor, _ conv: Convolution, consumers: Int = 1)
     throws(ConfigurationError) -> Tensor
   {
     var out = x.shape
     out.channels = conv.outChannels
-    out.frames = try Self.extent(x.shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, "time", path)
-    out.height = try Self.extent(x.shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, "height", path)
-    out.width = try Self.extent(x.shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, "width", path)
-    return try add(path, .convolution(conv), inputs: .one(x.index), from: x.shape, to: out, consumers: consumers)
+    out.frames = try Self.extent(
+      x.shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, "time", path)
+    out.height = try Self.extent(
+      x.shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, "height", path)
+    out.width = try Self.extent(
+      x.shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, "width", path)
+    return try add(
+      path, .convolution(conv), inputs: .one(x.index), from: x.shape, to: out, consumers: consumers)
   }
 
+  @inline(__always)
   private static func extent(
     _ n: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ axis: String, _ path: NodePath
   ) throws(ConfigurationError) -> Int {
-    guard let extent = Convolution.outputExtent(input: n, kernel: kernel, stride: stride, padding: padding) else {
+    guard
+      let extent = Convolution.outputExtent(
+        input: n, kernel: kernel, stride: stride, padding: padding)
+    else {
       throw .zeroExtent(node: path.description, axis: axis, input: n, kernel: kernel)
     }
     return extent

@@ -47,6 +47,62 @@ public struct X3DBuilder: Sendable {
     _ = try head(x, &emitter)
   }
 
+  /// A part of the network emitted on its own, so that a caller can price it once and reuse the result.
+  ///
+  /// Every tensor that crosses a segment boundary is the one block input (or stem output): inside the full graph,
+  /// when a block starts, only its input is live. A block or head segment therefore starts with a stand-in input
+  /// node (kind ``LayerKind/input``, ``LayerNode/repeatCount`` 0, read as often as the segment reads it), so the
+  /// segment's liveness is that of the full graph while it runs, and the stand-in adds no cost and no copies.
+  /// Segment nodes have `repeatCount` 1; node indices restart at 0.
+  public enum Segment: Hashable, Sendable {
+    /// The input clip and the stem, exactly as in the full graph.
+    case stem
+    /// Block `index` (0: the strided block with the projection shortcut; 1: a block without squeeze-excitation;
+    /// 2: one with it) of residual stage `stage` (0…3), reading a tensor of shape `input`.
+    case block(stage: Int, index: Int, input: TensorShape)
+    /// The head, reading res5's output of shape `input`.
+    case head(input: TensorShape)
+  }
+
+  /// Sends the nodes of one ``Segment`` to `sink` and returns the shape of the segment's output.
+  @discardableResult
+  public func emit<Sink: LayerSink>(_ segment: Segment, into sink: inout Sink) throws(ConfigurationError)
+    -> TensorShape
+  {
+    var emitter = Emitter(sink: sink)
+    defer { sink = emitter.sink }
+    func standIn(_ shape: TensorShape, readers: Int) throws(ConfigurationError) -> Tensor {
+      emitter.repeatCount = 0
+      defer { emitter.repeatCount = 1 }
+      return try emitter.add(
+        NodePath(stage: .input, component: .input), .input, inputs: .none, from: shape, to: shape,
+        consumers: readers)
+    }
+    switch segment {
+    case .stem:
+      let clip = try emitter.add(
+        NodePath(stage: .input, component: .input), .input, inputs: .none, from: inputShape, to: inputShape,
+        consumers: 1)
+      return try stem(clip, &emitter).shape
+    case .block(let stageIndex, let index, let input):
+      // A block reads its input twice: branch2.a, and the projection shortcut or the residual add.
+      let x = try standIn(input, readers: 2)
+      let stage = architecture.stages[stageIndex]
+      let inWidth =
+        index > 0 ? stage.width : stageIndex == 0 ? architecture.stemWidth : architecture.stages[stageIndex - 1].width
+      return try residualBlock(stage, index, x, inWidth: inWidth, outputConsumers: 2, &emitter).shape
+    case .head(let input):
+      let x = try standIn(input, readers: 1)
+      return try head(x, &emitter).shape
+    }
+  }
+
+  /// How many blocks of a stage of `blocks` blocks distinct block `index` (0, 1 or 2) stands for in a graph built
+  /// with ``Granularity/distinctBlocks`` (0: the stage has no such block).
+  public static func distinctRepeats(blocks: Int, index: Int) -> Int {
+    BlockSchedule.distinctRepeats(blocks: blocks, index: index)
+  }
+
   /// The blocks to emit for a stage and how many blocks each stands for.
   static func blocks(of stage: X3DArchitecture.Stage, _ granularity: Granularity) -> BlockSchedule {
     BlockSchedule(blocks: stage.blocks, granularity: granularity)

@@ -3,7 +3,8 @@ import X3DModel
 
 /// Cost-model speed, on one core:
 /// 1. a full per-layer analysis (every node built, priced and kept) of one configuration, median over runs;
-/// 2. totals for 1,000,000 distinct configurations (the sweep path), configurations per second.
+/// 2. totals for 1,000,000 distinct configurations through `TotalsEvaluator` (the sweep path), configurations per
+///    second; and `CostReport.totals` alone on the first 100,000 (the reference path).
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
@@ -13,8 +14,12 @@ func seconds(_ duration: Duration) -> Double {
 
 let clock = ContinuousClock()
 var sink = 0
+/// `x3d-cost-bench [configurations] [all|per-layer|totals|reference]`: `per-layer` and `totals` run one part alone
+/// (profiling); `reference` runs the two totals paths.
+let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
+let mode = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
 
-for preset in [Preset.xs, .m, .xl] {
+for preset in [Preset.xs, .m, .xl] where mode != "totals" {
   let configuration = try ModelConfiguration(preset: preset)
   var samples: [Double] = []
   for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
@@ -24,7 +29,9 @@ for preset in [Preset.xs, .m, .xl] {
     }
     samples.append(seconds(elapsed) * 1e6)
   }
-  print("per-layer analysis X3D-\(preset.rawValue.uppercased()): median \(median(samples)) µs, min \(samples.min()!) µs")
+  print(
+    "per-layer analysis X3D-\(preset.rawValue.uppercased()): median \(median(samples)) µs, min \(samples.min()!) µs"
+  )
 }
 
 /// The i-th benchmark configuration: frames 1–16, crops 64–312, width 1–2.75, depth 1–5.5, bottleneck 1–4.75.
@@ -35,19 +42,38 @@ func configuration(_ i: Int) throws -> ModelConfiguration {
   let depth: Double = 1 + Double((i / 4096) % 16) * 0.3
   let bottleneck: Double = 1 + Double((i / 65536) % 16) * 0.25
   return try ModelConfiguration(
-    frames: frames, crop: crop, widthFactor: width, depthFactor: depth, bottleneckFactor: bottleneck)
+    frames: frames, crop: crop, widthFactor: width, depthFactor: depth, bottleneckFactor: bottleneck
+  )
 }
-let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
-let configurations: [ModelConfiguration] = try (0..<count).map(configuration)
+let configurations: [ModelConfiguration] =
+  mode == "per-layer" ? [] : try (0..<count).map(configuration)
+/// Totals through `TotalsEvaluator` (the sweep path: one evaluator, reused), best of three passes over the
+/// configurations, each pass with a fresh evaluator; then `CostReport.totals` alone on at most 100,000 of them (the
+/// reference path, every distinct block built and priced per configuration).
 var runs: [Double] = []
-for _ in 0..<3 {
+for _ in 0..<3 where mode != "per-layer" {
+  var evaluator = TotalsEvaluator()
   let elapsed = try clock.measure {
     for configuration in configurations {
-      sink &+= try CostReport.totals(configuration).macs
+      sink &+= try evaluator.totals(configuration).macs
     }
   }
   runs.append(seconds(elapsed))
 }
-let best = runs.min()!
-print("totals: \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core")
+if let best = runs.min() {
+  print(
+    "totals (TotalsEvaluator): \(configurations.count) configurations in \(best) s (best of 3) = \(Int(Double(configurations.count) / best)) configurations/s on one core"
+  )
+}
+let referenceCount = min(configurations.count, 100_000)
+if mode != "per-layer" && mode != "totals" {
+  let elapsed = try clock.measure {
+    for configuration in configurations[..<referenceCount] {
+      sink &+= try CostReport.totals(configuration).macs
+    }
+  }
+  print(
+    "totals (CostReport.totals): \(referenceCount) configurations in \(seconds(elapsed)) s = \(Int(Double(referenceCount) / seconds(elapsed))) configurations/s on one core"
+  )
+}
 print("checksum \(sink)")

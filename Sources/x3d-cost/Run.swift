@@ -200,7 +200,7 @@ struct RunProfile {
       case .input, .batchNorm, .relu, .swish, .sigmoid, .globalAveragePool, .channelScale,
         .residualAdd, .averagePool,
         .softmax, .positionMean:
-        group = "other (bn, activations, pools, add, scale)"
+        group = node.kind.name
       }
       if groups[group] == nil { order.append(group) }
       var entry = groups[group] ?? (0, 0, 0)

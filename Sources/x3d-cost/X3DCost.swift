@@ -9,7 +9,9 @@ struct X3DCost: ParsableCommand {
     commandName: "x3d-cost",
     abstract: "Exact multiply-adds, parameters and memory of X3D video networks, for any expansion vector.",
     version: ToolVersion.current,
-    subcommands: [Cost.self, Run.self, Verify.self],
+    subcommands: [
+      Cost.self, Run.self, Verify.self, Sweep.self, Query.self, Import.self, Pareto.self, Plot.self, Export.self,
+    ],
     defaultSubcommand: Cost.self
   )
 

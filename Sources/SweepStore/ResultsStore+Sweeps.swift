@@ -1,0 +1,191 @@
+import CostModel
+import GRDB
+import X3DModel
+
+extension ResultsStore {
+  /// Starts the sweep named in `record`, or finds it to resume: a sweep of that name with the same definition is
+  /// returned as stored (its `nextIndex` says where to go on); one with another definition is refused.
+  public func beginSweep(_ record: SweepRecord) throws(StoreError) -> SweepState {
+    let name = record.name
+    let state: SweepState? = try write { db in
+      if let existing = try Self.fetchSweep(db, name: name) { return existing }
+      try db.execute(
+        sql: """
+          INSERT INTO sweeps (name, kind, created_at, tool_version, implementations, element_type, conventions,
+            command_line, definition, per_layer, planned)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          record.name, record.kind.rawValue, record.createdAt, record.toolVersion,
+          record.implementations.map(\.rawValue).joined(separator: ","),
+          record.elementType.rawValue,
+          record.conventions, record.commandLine, record.definition, record.perLayer ? 1 : 0,
+          record.planned,
+        ])
+      return nil
+    }
+    if let state {
+      if state.definition != record.definition {
+        throw .sweepDefinitionMismatch(
+          name: name, stored: state.definition, requested: record.definition)
+      }
+      return state
+    }
+    return try sweep(named: name)
+  }
+
+  /// The sweep called `name`.
+  public func sweep(named name: String) throws(StoreError) -> SweepState {
+    let found = try read { db in try Self.fetchSweep(db, name: name) }
+    guard let found else { throw .unknownSweep(name: name, known: try sweepNames()) }
+    return found
+  }
+
+  /// Every sweep's name, oldest first.
+  public func sweepNames() throws(StoreError) -> [String] {
+    try read { db in try String.fetchAll(db, sql: "SELECT name FROM sweeps ORDER BY id") }
+  }
+
+  /// Every sweep, oldest first.
+  public func sweeps() throws(StoreError) -> [SweepState] {
+    try read { db in
+      try String.fetchAll(db, sql: "SELECT name FROM sweeps ORDER BY id").compactMap {
+        try Self.fetchSweep(db, name: $0)
+      }
+    }
+  }
+
+  /// The outcome of writing one batch.
+  public struct BatchOutcome: Hashable, Sendable {
+    /// New configuration rows.
+    public var inserted: Int
+    /// Configurations already in the sweep (a resumed or concurrent run, or two requests resolving alike).
+    public var duplicates: Int
+  }
+
+  /// Stores one batch of a sweep in one transaction: the configurations (a configuration already in the sweep is
+  /// skipped), their layers when the sweep keeps them, and the progress cursor. `range` is the batch's span of plan
+  /// indices; `failures` counts configurations in it that could not be evaluated.
+  @discardableResult
+  public func insertTotals(
+    _ batch: [EvaluatedConfiguration], sweep: SweepState, range: Range<Int>, failures: Int = 0,
+    firstFailure: String? = nil, completedAt: String? = nil
+  ) throws(StoreError) -> BatchOutcome {
+    try write { db in
+      let insert = try db.cachedStatement(sql: Self.insertConfigSQL)
+      let insertLayer = try db.cachedStatement(sql: Self.insertLayerSQL)
+      var inserted = 0
+      for row in batch {
+        var binder = RowBinder(insert)
+        Self.bind(row, sweepID: sweep.id, to: &binder)
+        try binder.step(db)
+        guard db.changesCount > 0 else { continue }
+        inserted += 1
+        if row.layers.isEmpty { continue }
+        let configID = db.lastInsertedRowID
+        for (position, layer) in row.layers.enumerated() {
+          var layerBinder = RowBinder(insertLayer)
+          Self.bind(layer, configID: configID, position: position, to: &layerBinder)
+          try layerBinder.step(db)
+        }
+      }
+      // Failures count once: only for indices not already processed by an earlier or concurrent run.
+      let cursor =
+        try Int.fetchOne(
+          db, sql: "SELECT next_index FROM sweeps WHERE id = ?", arguments: [sweep.id]) ?? 0
+      let newFailures = range.lowerBound >= cursor ? failures : 0
+      try db.execute(
+        sql: """
+          UPDATE sweeps SET next_index = max(next_index, ?), failed = failed + ?,
+            first_failure = coalesce(first_failure, ?),
+            completed_at = CASE WHEN max(next_index, ?) >= planned THEN coalesce(completed_at, ?) END
+          WHERE id = ?
+          """,
+        arguments: [
+          range.upperBound, newFailures, firstFailure, range.upperBound, completedAt, sweep.id,
+        ])
+      return BatchOutcome(inserted: inserted, duplicates: batch.count - inserted)
+    }
+  }
+
+  // MARK: SQL
+
+  private static let insertConfigSQL = """
+    INSERT OR IGNORE INTO configs (sweep_id, key, preset, implementation, gamma_tau, gamma_t, gamma_s, gamma_w,
+      gamma_b, gamma_d, frames, crop, test_crop, width_factor, depth_factor, bottleneck_factor, classes, batch,
+      macs, conv_macs, linear_macs, fvcore_flops, flops, params, params_no_bn, bn_elements, activations,
+      inference_peak_bytes, training_activation_bytes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
+
+  private static let insertLayerSQL = """
+    INSERT INTO layers (config_id, position, name, kind, stage, input_shape, output_shape, geometry, macs, params,
+      bn_elements, activations, output_elements, flops)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
+
+  /// Binds in the column order of ``insertConfigSQL``.
+  private static func bind(_ row: EvaluatedConfiguration, sweepID: Int64, to b: inout RowBinder) {
+    let c = row.configuration
+    let g = c.gammas
+    let t = row.totals
+    b.bind(sweepID)
+    b.bind(ConfigurationKey.make(c))
+    b.bind(row.preset?.rawValue)
+    b.bind(c.implementation.rawValue)
+    for value in [g.gammaTau, g.gammaT, g.gammaS, g.gammaW, g.gammaB, g.gammaD] { b.bind(value) }
+    b.bind(c.frames)
+    b.bind(c.crop)
+    b.bind(c.evaluatedCrop)
+    b.bind(c.widthFactor)
+    b.bind(c.depthFactor)
+    b.bind(c.bottleneckFactor)
+    b.bind(c.classes)
+    b.bind(c.batch)
+    for value in [
+      t.macs, t.convMacs, t.linearMacs, t.fvcoreFlops, t.flops, t.params, t.paramsNoBN,
+      t.bnElements, t.activations,
+      t.inferencePeakBytes, t.trainingActivationBytes,
+    ] {
+      b.bind(value)
+    }
+  }
+
+  /// Binds in the column order of ``insertLayerSQL``.
+  private static func bind(_ layer: LayerRow, configID: Int64, position: Int, to b: inout RowBinder) {
+    b.bind(configID)
+    b.bind(position)
+    for text in [
+      layer.name, layer.kind, layer.node.path.stage.name, layer.node.inputShape.description,
+      layer.node.outputShape.description, layer.geometry,
+    ] {
+      b.bind(text)
+    }
+    for value in [
+      layer.cost.macs, layer.cost.parameterCount, layer.cost.batchNormElements,
+      layer.cost.fvcoreActivationCount,
+      layer.cost.outputElements, layer.cost.fullFlops,
+    ] {
+      b.bind(value)
+    }
+  }
+
+  static func fetchSweep(_ db: Database, name: String) throws -> SweepState? {
+    guard
+      let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT s.*, (SELECT count(*) FROM configs c WHERE c.sweep_id = s.id) AS stored
+          FROM sweeps s WHERE s.name = ?
+          """, arguments: [name])
+    else { return nil }
+    return SweepState(
+      id: row["id"], name: row["name"], kind: row["kind"], createdAt: row["created_at"],
+      definition: row["definition"],
+      planned: row["planned"], nextIndex: row["next_index"], stored: row["stored"],
+      failed: row["failed"],
+      firstFailure: row["first_failure"], completedAt: row["completed_at"],
+      commandLine: row["command_line"],
+      elementType: row["element_type"])
+  }
+}

@@ -1,0 +1,169 @@
+import CostModel
+import Dispatch
+import X3DModel
+
+/// Prices configurations for a sweep. The store never computes costs: the caller passes the cost model in.
+public struct SweepEvaluator: Sendable {
+  /// Totals, and the per-layer rows when asked for (empty otherwise).
+  public var evaluate:
+    @Sendable (ModelConfiguration, _ perLayer: Bool) throws(ConfigurationError) -> (
+      CostTotals, [LayerRow]
+    )
+
+  public init(
+    evaluate:
+      @escaping @Sendable (ModelConfiguration, _ perLayer: Bool) throws(ConfigurationError) -> (
+        CostTotals, [LayerRow]
+      )
+  ) {
+    self.evaluate = evaluate
+  }
+}
+
+/// Where a running sweep stands, for a progress bar.
+public struct SweepProgress: Sendable {
+  /// Plan indices processed so far, this run and earlier ones.
+  public var processed: Int
+  public var planned: Int
+  /// Processed by this run alone (for the rate).
+  public var processedThisRun: Int
+}
+
+/// What a sweep run did.
+public struct SweepOutcome: Sendable {
+  public var state: SweepState
+  /// Plan index the run started from (non-zero when resuming).
+  public var startIndex: Int
+  public var processed = 0
+  public var inserted = 0
+  public var duplicates = 0
+  public var failed = 0
+  /// The first few reasons a configuration could not be evaluated.
+  public var failureReasons: [String] = []
+  /// Stopped early by the caller (Ctrl-C); everything processed is committed.
+  public var interrupted = false
+  /// Wall time spent in write transactions (evaluation of the next batch runs meanwhile).
+  public var writeSeconds = 0.0
+}
+
+/// Evaluates a plan's configurations in batches and stores each batch in one transaction.
+///
+/// Evaluation of batch k+1 (split across `lanes` threads) overlaps the write of batch k. The progress cursor is
+/// committed with each batch, so an interrupted run resumes where it stopped, and `INSERT OR IGNORE` on
+/// `UNIQUE (sweep_id, key)` keeps a configuration once however often it is written.
+public struct SweepRunner: Sendable {
+  public var plan: SweepPlan
+  public var evaluator: SweepEvaluator
+  public var batchSize = 50_000
+  public var lanes = 2
+  /// Failure reasons kept for the report.
+  public var reasonsKept = 5
+
+  public init(plan: SweepPlan, evaluator: SweepEvaluator) {
+    self.plan = plan
+    self.evaluator = evaluator
+  }
+
+  /// Runs (or resumes) the sweep `record` in `store`. `progress` is called after every committed batch;
+  /// `shouldStop` is polled between batches. `now` gives the completion timestamp.
+  public func run(
+    into store: ResultsStore, record: SweepRecord, now: () -> String,
+    progress: (SweepProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+  ) throws(StoreError) -> SweepOutcome {
+    let state = try store.beginSweep(record)
+    let planned = record.planned
+    var outcome = SweepOutcome(state: state, startIndex: min(state.nextIndex, planned))
+    var start = outcome.startIndex
+    guard start < planned else { return outcome }
+    let size = perLayerAdjustedBatchSize
+    var current = evaluate(start..<min(start + size, planned))
+    while true {
+      let range = start..<min(start + size, planned)
+      let nextRange = range.upperBound..<min(range.upperBound + size, planned)
+      let pending = PendingBatch()
+      let group = DispatchGroup()
+      if !nextRange.isEmpty {
+        DispatchQueue.global().async(group: group) { pending.batch = self.evaluate(nextRange) }
+      }
+      let writeStarted = DispatchTime.now().uptimeNanoseconds
+      let written = try store.insertTotals(
+        current.rows, sweep: state, range: range, failures: current.failures.count,
+        firstFailure: current.failures.first, completedAt: range.upperBound >= planned ? now() : nil
+      )
+      outcome.writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e9
+      outcome.processed += range.count
+      outcome.inserted += written.inserted
+      outcome.duplicates += written.duplicates
+      outcome.failed += current.failures.count
+      for reason in current.failures where outcome.failureReasons.count < reasonsKept {
+        outcome.failureReasons.append(reason)
+      }
+      progress(
+        SweepProgress(
+          processed: range.upperBound, planned: planned, processedThisRun: outcome.processed))
+      group.wait()
+      start = range.upperBound
+      if nextRange.isEmpty { break }
+      if shouldStop() {
+        outcome.interrupted = true
+        break
+      }
+      current = pending.batch ?? Batch()
+    }
+    outcome.state = try store.sweep(named: record.name)
+    return outcome
+  }
+
+  /// Layer rows are a few hundred per configuration, so per-layer sweeps commit smaller batches.
+  private var perLayerAdjustedBatchSize: Int {
+    plan.perLayer ? max(1, min(batchSize, 200)) : max(1, batchSize)
+  }
+
+  struct Batch: Sendable {
+    var rows: [EvaluatedConfiguration] = []
+    var failures: [String] = []
+  }
+
+  final class PendingBatch: @unchecked Sendable {
+    var batch: Batch?
+  }
+
+  /// Evaluates `range` on `lanes` threads; rows come back in plan order.
+  func evaluate(_ range: Range<Int>) -> Batch {
+    let lanes = max(1, min(self.lanes, range.count))
+    // Each lane writes only its own slot.
+    nonisolated(unsafe) let parts = UnsafeMutableBufferPointer<Batch>.allocate(capacity: lanes)
+    parts.initialize(repeating: Batch())
+    defer {
+      _ = parts.deinitialize()
+      parts.deallocate()
+    }
+    let chunk = (range.count + lanes - 1) / lanes
+    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+      let lower = range.lowerBound + lane * chunk
+      let upper = min(lower + chunk, range.upperBound)
+      var part = Batch()
+      if lower < upper { part.rows.reserveCapacity(upper - lower) }
+      for index in lower..<max(lower, upper) {
+        let request = plan.request(at: index)
+        do {
+          let configuration = try request.resolve()
+          let (totals, layers) = try evaluator.evaluate(configuration, plan.perLayer)
+          part.rows.append(
+            EvaluatedConfiguration(
+              configuration: configuration, preset: request.preset, totals: totals, layers: layers))
+        } catch {
+          part.failures.append("configuration \(index): \(error)")
+        }
+      }
+      parts[lane] = part
+    }
+    var batch = Batch()
+    batch.rows.reserveCapacity(range.count)
+    for part in parts {
+      batch.rows += part.rows
+      batch.failures += part.failures
+    }
+    return batch
+  }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import SweepStore
+
+extension X3DCost {
+  /// `x3d-cost pareto --sweep NAME --x macs --y top1`: the trade-off frontier.
+  struct Pareto: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the Pareto frontier of a sweep: x minimised, y maximised or minimised.",
+      discussion: """
+        Columns: any numeric column of configs (macs, params, activations, inference_peak_bytes …) or a metric
+        (top1, latency_ms …; top1@DATASET for one dataset's values).
+        """)
+
+    @Option(help: "The sweep.") var sweep: String
+    @Option(help: "The cost on the x axis (minimised).") var x = "macs"
+    @Option(help: "The other objective.") var y: String
+    @Flag(
+      exclusivity: .exclusive,
+      help: "Whether y is maximised or minimised (default: the metric's direction).")
+    var direction: Direction?
+    @Option(help: "table, csv, json or markdown.") var format: OutputFormat = .table
+    @OptionGroup var store: StoreOptions
+
+    enum Direction: String, EnumerableFlag { case maximize, minimize }
+
+    func run() throws {
+      let results = try store.open(.readOnly)
+      let xColumn = try results.column(named: x)
+      let yColumn = try results.column(named: y)
+      let maximize = direction.map { $0 == .maximize } ?? yColumn.higherIsBetter
+      let frontier = try results.pareto(sweep: sweep, x: xColumn, y: yColumn, maximizeY: maximize)
+      var rows: [[QueryResult.Cell]] = []
+      for point in frontier {
+        rows.append([
+          .text(point.preset.map(PlotPoint.displayName) ?? ""), .text(point.label),
+          .text(point.dataset ?? ""), Self.cell(point.x), Self.cell(point.y),
+          .text(point.configKey),
+        ])
+      }
+      let result = QueryResult(
+        columns: ["preset", "configuration", "dataset", x, y, "key"], rows: rows)
+      print(Query.render(result, format), terminator: "")
+    }
+
+    static func cell(_ value: Double) -> QueryResult.Cell {
+      value == value.rounded() && abs(value) < 0x1p62 ? .integer(Int64(value)) : .real(value)
+    }
+  }
+}

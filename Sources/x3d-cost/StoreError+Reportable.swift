@@ -1,0 +1,3 @@
+import SweepStore
+
+extension StoreError: ReportableError {}

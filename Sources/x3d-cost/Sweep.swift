@@ -1,0 +1,154 @@
+import ArgumentParser
+import CostModel
+import Foundation
+import SweepStore
+import X3DModel
+
+extension X3DCost {
+  /// `x3d-cost sweep`: evaluates the Cartesian product of flag values into the results database.
+  struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Evaluate every combination of the given flag values and store the totals in the database.",
+      discussion: """
+        Every model flag takes a list (1,2,4) or an inclusive range start:stop:step (160:224:16). Running the
+        same sweep again resumes it; Ctrl-C commits the current batch and stops. --standard regenerates the
+        committed results.db content (presets, published accuracies, the standard sweep) deterministically.
+        """)
+
+    /// Sweeps larger than this need --yes.
+    static let confirmationThreshold = 10_000_000
+
+    @Option(help: "Name of the sweep (unique in the database; the same name and flags resume it).")
+    var name: String?
+
+    @OptionGroup var model: SweepOptions
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Element type for the memory columns: f32, f16 or bf16.")
+    var dtype: ElementType = .f32
+
+    @Flag(help: "Also store one row per node of every configuration (table layers).")
+    var perLayer = false
+
+    @Flag(help: "Run a sweep of more than 10 million configurations.")
+    var yes = false
+
+    @Flag(
+      help:
+        "Write the presets, the published accuracies and the standard sweep, with fixed timestamps."
+    )
+    var standard = false
+
+    @Option(help: "Configurations per transaction.")
+    var batchSize = 50_000
+
+    @Option(help: "Threads evaluating configurations.")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+      if standard {
+        guard name == nil, model.isEmpty, !perLayer else {
+          throw ValidationError("--standard takes no --name, model flags or --per-layer")
+        }
+      } else if name == nil {
+        throw ValidationError("give the sweep a --name (or use --standard)")
+      }
+      guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+      guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+      Interruption.install()
+      let evaluator = Self.evaluator(dtype)
+      if standard {
+        let results = try store.open(.readWrite)
+        for outcome in try StandardResults.regenerate(
+          into: results, evaluator: evaluator, toolVersion: ToolVersion.current)
+        {
+          print(Self.summary(outcome, seconds: nil))
+        }
+        print("database: \(store.db)")
+        return
+      }
+      let plan = try model.plan(elementType: dtype, perLayer: perLayer)
+      guard let count = plan.count else {
+        throw UsageError(
+          "the sweep has more than \(Quantity.grouped(Int.max)) configurations; refusing")
+      }
+      if count > Self.confirmationThreshold && !yes {
+        throw UsageError(
+          "the sweep has \(Quantity.grouped(count)) configurations, more than "
+            + "\(Quantity.grouped(Self.confirmationThreshold)); add --yes to run it")
+      }
+      let results = try store.open(.readWrite)
+      let record = SweepRecord(
+        name: name ?? "", createdAt: StoreOptions.timestamp(), toolVersion: ToolVersion.current,
+        plan: plan,
+        commandLine: StoreOptions.commandLine)
+      var runner = SweepRunner(plan: plan, evaluator: evaluator)
+      runner.batchSize = batchSize
+      runner.lanes = jobs
+      var bar = ProgressBar()
+      let started = Date()
+      let outcome = try runner.run(
+        into: results, record: record, now: { StoreOptions.timestamp() },
+        progress: {
+          bar.update(done: $0.processed, total: $0.planned, doneThisRun: $0.processedThisRun)
+        },
+        shouldStop: { Interruption.requested })
+      bar.finish()
+      print(Self.summary(outcome, seconds: Date().timeIntervalSince(started)))
+      if outcome.interrupted {
+        print(
+          "interrupted: everything evaluated so far is committed; run the same command again to resume"
+        )
+        // 128 + SIGINT, as shells report an interrupted command (the root command maps thrown errors
+        // to 2); exit flushes standard output.
+        Foundation.exit(130)
+      }
+    }
+
+    static func evaluator(_ dtype: ElementType) -> SweepEvaluator {
+      SweepEvaluator { (configuration, perLayer) throws(ConfigurationError) in
+        if perLayer {
+          let report = try CostReport(configuration, elementType: dtype, perLayer: true)
+          return (report.totals, report.layers)
+        }
+        return (try CostReport.totals(configuration, elementType: dtype), [])
+      }
+    }
+
+    static func summary(_ outcome: SweepOutcome, seconds: Double?) -> String {
+      let state = outcome.state
+      var lines: [String] = []
+      var head = "sweep '\(state.name)': \(Quantity.grouped(state.planned)) configurations planned"
+      if outcome.startIndex > 0 { head += ", resumed at \(Quantity.grouped(outcome.startIndex))" }
+      if outcome.processed == 0 && state.isComplete {
+        head += "; already complete, nothing to do"
+      } else {
+        head += "; \(Quantity.grouped(outcome.processed)) evaluated"
+        if let seconds, seconds > 0 {
+          head +=
+            " in \(Quantity.fixed(seconds, decimals: 2)) s (\(Quantity.grouped(Int(Double(outcome.processed) / seconds)))/s, "
+            + "\(Quantity.fixed(outcome.writeSeconds, decimals: 2)) s writing)"
+        }
+        head +=
+          ", \(Quantity.grouped(outcome.inserted)) stored, \(Quantity.grouped(outcome.duplicates)) duplicates"
+      }
+      lines.append(head)
+      lines.append("  \(Quantity.grouped(state.stored)) configurations in the sweep")
+      if outcome.failed > 0 {
+        lines.append(
+          "  \(Quantity.grouped(outcome.failed)) configurations could not be evaluated; first reasons:"
+        )
+        lines += outcome.failureReasons.map { "    " + $0 }
+      } else if state.failed > 0, let first = state.firstFailure {
+        lines.append(
+          "  \(Quantity.grouped(state.failed)) configurations failed in earlier runs; first: \(first)"
+        )
+      }
+      return lines.joined(separator: "\n")
+    }
+  }
+}
