@@ -36,7 +36,7 @@ let package = Package(
       name: "SweepStore", dependencies: ["X3DModel", "CostModel", .product(name: "GRDB", package: "GRDB.swift")]),
 
     // MARK: Forward expansion, backward contraction
-    .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "ReferenceExecutor"]),
+    .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "SweepStore", "ReferenceExecutor"]),
 
     // MARK: Command line
     .executableTarget(

@@ -95,10 +95,44 @@ public struct CandidatePricer: Sendable {
       }
     }
     let options = [lowCandidate, highCandidate].compactMap { $0 }.filter { $0.complexity > current.complexity }
-    return options.min { a, b in
+    let best = options.min { a, b in
       let da = abs(log(Double(a.complexity) / Double(goal)))
       let db = abs(log(Double(b.complexity) / Double(goal)))
       return da < db || (da == db && a.factor < b.factor)
     }
+    return best.map { simplified($0, from: current.vector) }
+  }
+
+  /// The same configuration reached with the expanded γ written in as few decimals as possible (1 to 6), so keys,
+  /// configs and YAML read `2.4`, not `2.4000000000000004`. The frame-rate axis keeps the clip duration `γt·γτ`.
+  public func simplified(_ candidate: Candidate, from base: ExpansionVector) -> Candidate {
+    guard let axis = candidate.axis else { return candidate }
+    let path: WritableKeyPath<ExpansionVector, Double> =
+      switch axis {
+      case .frameRate, .frames: \.gammaT
+      case .spatial: \.gammaS
+      case .width: \.gammaW
+      case .bottleneck: \.gammaB
+      case .depth: \.gammaD
+      }
+    let exact = candidate.vector[keyPath: path]
+    var scale = 1.0
+    for _ in 1...6 {
+      scale *= 10
+      let rounded = (exact * scale).rounded() / scale
+      var vector = candidate.vector
+      vector[keyPath: path] = rounded
+      if axis == .frameRate { vector.gammaTau = base.gammaTau * base.gammaT / rounded }
+      let factor = rounded / base[keyPath: path]
+      if let simpler = try? self.candidate(vector, axis: axis, factor: factor),
+        simpler.configuration.frames == candidate.configuration.frames,
+        simpler.configuration.crop == candidate.configuration.crop,
+        simpler.complexity == candidate.complexity,
+        (try? X3DArchitecture(simpler.configuration)) == (try? X3DArchitecture(candidate.configuration))
+      {
+        return simpler
+      }
+    }
+    return candidate
   }
 }

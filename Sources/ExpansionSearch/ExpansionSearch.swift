@@ -93,7 +93,7 @@ public struct ExpansionSearch: Sendable {
         let outcome = try scorer.score([contracted])[0]
         steps.append(
           SearchStep(
-            index: steps.count, phase: .contraction, candidates: [contracted], outcomes: [outcome], chosen: 0))
+            index: (steps.last?.index ?? 0) + 1, phase: .contraction, candidates: [contracted], outcomes: [outcome], chosen: 0))
         guard let outcome else { return try finish(.pending([contracted])) }
         final = contracted
         finalScore = outcome.score
@@ -127,7 +127,7 @@ public struct ExpansionSearch: Sendable {
     let target = Double(settings.target)
     let below = abs(Double(lowCandidate.complexity) - target)
     let above = abs(Double(highCandidate.complexity) - target)
-    return below <= above ? lowCandidate : highCandidate
+    return pricer.simplified(below <= above ? lowCandidate : highCandidate, from: previous.vector)
   }
 
   /// The index of the best scored candidate (ties: the earlier axis).

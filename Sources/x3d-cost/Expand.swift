@@ -136,6 +136,16 @@ extension X3DCost.Expand {
         pairs += try TellParser.parse(text)
       }
       guard !pairs.isEmpty else { throw UsageError("nothing to tell: give --scores FILE or --key and --score") }
+      guard try results.search(named: name) != nil else {
+        throw UsageError("no search named \(name) in \(store.db); start it with x3d-cost expand ask")
+      }
+      let pending = try results.pendingKeys(search: name)
+      let unknown = pairs.map(\.0).filter { !pending.contains($0) }
+      guard unknown.isEmpty else {
+        throw UsageError(
+          "\(unknown.count) key(s) are not pending in search \(name) (nothing recorded): "
+            + unknown.prefix(5).joined(separator: ", "))
+      }
       let criterion = StoreLedger.tellCriterion(search: name)
       for (key, value) in pairs {
         try ledger.record(criterion: criterion, configurationKey: key, outcome: try TellParser.outcome(value, key: key))

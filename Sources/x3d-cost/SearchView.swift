@@ -55,7 +55,7 @@ struct SearchView {
   static func scoreText(_ outcome: ScoreOutcome?) -> String {
     switch outcome {
     case nil: "pending"
-    case .scored(let value)?: String(value)
+    case .scored(let value)?: Quantity.significant(value)
     case .failed(let reason, _)?: "failed: \(reason)"
     }
   }
