@@ -8,7 +8,8 @@ import GRDB
 enum StoreMigrations {
   /// Migration identifiers and bodies, oldest first.
   static let all: [(identifier: String, body: @Sendable (Database) throws -> Void)] = [
-    ("v1-sweeps-configs-layers-measurements", v1)
+    ("v1-sweeps-configs-layers-measurements", v1),
+    ("v2-searches", SearchMigration.body),
   ]
 
   /// The schema version this build writes and understands.

@@ -45,6 +45,15 @@ enum Quantity {
     return value < 0 && scaled != 0 ? "-" + text : text
   }
 
+  /// A score with at most six decimals, trailing zeros dropped.
+  static func significant(_ value: Double) -> String {
+    guard abs(value) < 1e12 else { return String(value) }
+    var text = fixed(value, decimals: 6)
+    while text.last == "0" { text.removeLast() }
+    if text.last == "." { text.removeLast() }
+    return text
+  }
+
   /// A factor with at most four decimals, trailing zeros dropped: `2.0` → `2`, `1.428571…` → `1.4286`.
   static func factor(_ value: Double) -> String {
     guard abs(value) < 1e12 else { return String(value) }

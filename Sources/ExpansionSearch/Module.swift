@@ -1,1 +1,0 @@
-// The ExpansionSearch module: see its issue and ../shared/design.md. Files are added per concept.
