@@ -128,10 +128,10 @@ extension X3DCost {
       let state = outcome.state
       var lines: [String] = []
       var head = "sweep '\(state.name)': \(Quantity.grouped(state.planned)) configurations planned"
-      if outcome.startIndex > 0 { head += ", resumed at \(Quantity.grouped(outcome.startIndex))" }
       if outcome.processed == 0 && state.isComplete {
         head += "; already complete, nothing to do"
       } else {
+        if outcome.startIndex > 0 { head += ", resumed at \(Quantity.grouped(outcome.startIndex))" }
         head += "; \(Quantity.grouped(outcome.processed)) evaluated"
         if let seconds, seconds > 0 {
           head +=

@@ -102,6 +102,34 @@ struct StoreCommandTests {
     #expect(latex.standardOutput.contains("m & 4.73 & 3.76 & 76.2 \\\\"), "\(latex.standardOutput)")
   }
 
+  @Test func twoProcessesSweepingOneDatabaseLoseNothing() throws {
+    let here = try directory()
+    defer { try? FileManager.default.removeItem(at: here) }
+    let missing = try CommandRunner.run(["query", "SELECT 1"], in: here)
+    #expect(missing.status == 2 && missing.standardError.contains("no database at results.db"))
+    #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("results.db").path))
+    let processes = try ["a", "b", "a"].map { name in
+      let process = Process()
+      process.executableURL = CommandRunner.executable
+      process.arguments = ["sweep", "--name", name, "--frames", "1:40", "--crop", "64:256:8", "--batch-size", "100"]
+      process.currentDirectoryURL = here
+      process.standardOutput = Pipe()
+      try process.run()
+      return process
+    }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let counts = try CommandRunner.run(
+      [
+        "query",
+        "SELECT s.name, count(c.id), count(DISTINCT c.key), s.next_index FROM sweeps s "
+          + "JOIN configs c ON c.sweep_id = s.id GROUP BY s.id ORDER BY s.name", "--format", "csv",
+      ], in: here)
+    #expect(
+      counts.standardOutput
+        == "name,count(c.id),count(DISTINCT c.key),next_index\r\na,1000,1000,1000\r\nb,1000,1000,1000\r\n")
+  }
+
   @Test func aFileThatIsNotADatabaseIsRefusedUntouched() throws {
     let here = try directory()
     defer { try? FileManager.default.removeItem(at: here) }
