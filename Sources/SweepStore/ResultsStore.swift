@@ -93,8 +93,21 @@ public final class ResultsStore: Sendable {
     case .readOnly:
       if !complete { throw .olderSchema(path: path, found: found, supported: supported) }
     case .readWrite:
-      do { try StoreMigrations.migrator.migrate(queue) } catch {
-        throw Self.mapped(error, path: path, busyTimeout: busyTimeout)
+      try migrate()
+    }
+  }
+
+  /// Applies pending migrations. Two processes opening a fresh file at once may both find a migration pending;
+  /// the loser's transaction fails (the table exists) and rolls back, and its retry finds the migration applied.
+  private func migrate() throws(StoreError) {
+    for attempt in 1...3 {
+      do {
+        try StoreMigrations.migrator.migrate(queue)
+        return
+      } catch {
+        let complete = (try? queue.read { try StoreMigrations.migrator.hasCompletedMigrations($0) }) ?? false
+        if complete { return }
+        if attempt == 3 { throw Self.mapped(error, path: path, busyTimeout: busyTimeout) }
       }
     }
   }
