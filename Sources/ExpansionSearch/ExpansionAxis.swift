@@ -6,9 +6,11 @@ import X3DModel
 /// - `frames` (X-Temporal): more frames at the same frame rate, so a longer clip: `γt·f`.
 /// - `spatial`: `γs·f` (crop = 112·γs, multiple of 8). `width`: `γw·f`. `bottleneck`: `γb·f`. `depth`: `γd·f`.
 ///
-/// Frame rate and frames cost the same; they differ in what the clip covers, which only a criterion sees.
+/// Frame rate and frames cost the same; they differ in what the clip covers, which only a criterion sees. The
+/// declaration order is the tie-break order of a step: on equal scores `frames` wins over `frameRate`, so a
+/// criterion blind to sampling (a proxy) does not drive the sampling stride below one frame.
 public enum ExpansionAxis: String, CaseIterable, Sendable, Codable, Comparable {
-  case frameRate = "tau", frames = "t", spatial = "s", width = "w", bottleneck = "b", depth = "d"
+  case frames = "t", frameRate = "tau", spatial = "s", width = "w", bottleneck = "b", depth = "d"
 
   /// Accepts `t`, `gamma-t`, `γt` and `frames` (likewise for the others).
   public init(parsing name: String) throws(SearchError) {

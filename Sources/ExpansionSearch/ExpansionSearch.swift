@@ -130,7 +130,8 @@ public struct ExpansionSearch: Sendable {
     return pricer.simplified(below <= above ? lowCandidate : highCandidate, from: previous.vector)
   }
 
-  /// The index of the best scored candidate (ties: the earlier axis).
+  /// The index of the best scored candidate (ties: the axis listed first in `settings.axes`, by default
+  /// ``ExpansionAxis`` order: t, tau, s, w, b, d).
   func choose(_ candidates: [Candidate], _ outcomes: [ScoreOutcome?], current: Candidate, currentScore: Double?)
     -> Int?
   {

@@ -26,7 +26,7 @@ struct SearchOptions: ParsableArguments {
   @Option(help: "The complexity: macs, params, flops, fvcore, activations, inference_peak_bytes, training_activation_bytes.")
   var measure: ComplexityMeasure?
 
-  @Option(help: "Axes to expand, comma separated: tau,t,s,w,b,d (default all).")
+  @Option(help: "Axes to expand, comma separated, in tie-break order: t,tau,s,w,b,d (default all).")
   var axes: String?
 
   @Option(help: "Axes to leave alone, comma separated.")
