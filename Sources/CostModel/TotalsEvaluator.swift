@@ -30,9 +30,13 @@ public struct TotalsEvaluator {
   private var keys: [Key] = []
   private var segments: [CostTotals] = []
   private var known: [UInt16] = []
+  /// Per held configuration: whether every count of its known segments is below 2^40.
+  private var smallCounts: [Bool] = []
   private var stageOutputs: [TensorShape] = []
   /// Open-addressing hash index into `keys`: entry + 1, 0 for an empty slot.
   private var slots: [Int32]
+  /// Segment totals and output shapes by segment description, shared between entries; cleared with them.
+  private var shared: [SegmentKey: (CostTotals, TensorShape)] = [:]
   private let slotMask: Int
 
   static let segmentsPerEntry = 14
@@ -63,7 +67,9 @@ public struct TotalsEvaluator {
     keys.removeAll(keepingCapacity: true)
     segments.removeAll(keepingCapacity: true)
     known.removeAll(keepingCapacity: true)
+    smallCounts.removeAll(keepingCapacity: true)
     stageOutputs.removeAll(keepingCapacity: true)
+    shared.removeAll(keepingCapacity: true)
     for slot in slots.indices { slots[slot] = 0 }
   }
 
@@ -72,26 +78,51 @@ public struct TotalsEvaluator {
     let key = Key(configuration)
     let entry = try entry(for: key, configuration)
     let depth = configuration.depthFactor
-    // Blocks 1 and 2 of a stage are priced the first time a configuration deep enough to have them needs them.
-    var builder: X3DBuilder? = nil
-    for (stage, baseBlocks) in X3DArchitecture.baseBlocks.enumerated() {
-      let blocks = WidthRounding.roundRepeats(baseBlocks, depthFactor: depth)
-      for index in 1..<3 where X3DBuilder.distinctRepeats(blocks: blocks, index: index) > 0 {
-        if known[entry] & (1 << (2 + 3 * stage + index)) == 0 {
-          if builder == nil { builder = try X3DBuilder(configuration) }
-          try price(block: index, stage: stage, entry: entry, builder!)
-        }
+    // Blocks per stage, once.
+    let base = X3DArchitecture.baseBlocks
+    let blocks = (
+      WidthRounding.roundRepeats(base[0], depthFactor: depth), WidthRounding.roundRepeats(base[1], depthFactor: depth),
+      WidthRounding.roundRepeats(base[2], depthFactor: depth), WidthRounding.roundRepeats(base[3], depthFactor: depth)
+    )
+    @inline(__always) func blocksOf(_ stage: Int) -> Int {
+      stage == 0 ? blocks.0 : stage == 1 ? blocks.1 : stage == 2 ? blocks.2 : blocks.3
+    }
+    // Which segments the configuration has (stem, head, every block 0; blocks 1 and 2 where the stage is deep
+    // enough); blocks 1 and 2 of a stage are priced the first time a configuration deep enough needs them.
+    var needed = Self.stemAndHeadKnown
+    for stage in 0..<4 {
+      for index in 0..<3 where X3DBuilder.distinctRepeats(blocks: blocksOf(stage), index: index) > 0 {
+        needed |= 1 << (2 + 3 * stage + index)
       }
     }
-    // Combine in place (no copies of the remembered totals); one overflow flag, checked at the end.
+    let missing = needed & ~known[entry]
+    if missing != 0 { try price(missing, entry: entry, configuration) }
+    // Combine in place (no copies of the remembered totals). When every remembered count of the entry is below
+    // 2^40 and every stage has fewer than 2^16 blocks, no product or sum of at most 14 terms can reach 2^63, so
+    // wrapping arithmetic gives the exact result; otherwise each product and sum is checked (one flag).
+    let small =
+      smallCounts[entry] && blocks.0 < 1 << 16 && blocks.1 < 1 << 16 && blocks.2 < 1 << 16
+      && blocks.3 < 1 << 16
     let sum = segments.withUnsafeBufferPointer { all in
       let segment = all.baseAddress! + entry * Self.segmentsPerEntry
       var sum = Sum()
+      if small {
+        sum.addUnchecked(segment + Self.stem, copies: 1)
+        for stage in 0..<4 {
+          let stageBlocks = blocksOf(stage)
+          for index in 0..<3 {
+            let repeats = X3DBuilder.distinctRepeats(blocks: stageBlocks, index: index)
+            if repeats > 0 { sum.addUnchecked(segment + (2 + 3 * stage + index), copies: repeats) }
+          }
+        }
+        sum.addUnchecked(segment + Self.head, copies: 1)
+        return sum
+      }
       sum.add(segment + Self.stem, copies: 1)
-      for (stage, baseBlocks) in X3DArchitecture.baseBlocks.enumerated() {
-        let blocks = WidthRounding.roundRepeats(baseBlocks, depthFactor: depth)
+      for stage in 0..<4 {
+        let stageBlocks = blocksOf(stage)
         for index in 0..<3 {
-          let repeats = X3DBuilder.distinctRepeats(blocks: blocks, index: index)
+          let repeats = X3DBuilder.distinctRepeats(blocks: stageBlocks, index: index)
           if repeats > 0 { sum.add(segment + (2 + 3 * stage + index), copies: repeats) }
         }
       }
@@ -116,12 +147,12 @@ public struct TotalsEvaluator {
     var outputs: [TensorShape] = []
     outputs.reserveCapacity(4)
     var shape: TensorShape
-    (priced[Self.stem], shape) = try price(.stem, builder)
+    (priced[Self.stem], shape) = try sharedPrice(.stem, builder)
     for stage in 0..<4 {
-      (priced[2 + 3 * stage], shape) = try price(.block(stage: stage, index: 0, input: shape), builder)
+      (priced[2 + 3 * stage], shape) = try sharedPrice(.block(stage: stage, index: 0, input: shape), builder)
       outputs.append(shape)
     }
-    (priced[Self.head], _) = try price(.head(input: shape), builder)
+    (priced[Self.head], _) = try sharedPrice(.head(input: shape), builder)
 
     if keys.count >= capacity {
       removeAll()
@@ -132,20 +163,51 @@ public struct TotalsEvaluator {
     keys.append(key)
     segments.append(contentsOf: priced)
     known.append(Self.stemAndHeadKnown | (1 << 2) | (1 << 5) | (1 << 8) | (1 << 11))
+    smallCounts.append(priced.allSatisfy(Self.isSmall))
     stageOutputs.append(contentsOf: outputs)
     slots[slot] = Int32(entry + 1)
     return entry
   }
 
-  /// Prices block 1 or 2 of `stage` for `entry` (first needed by a deeper configuration).
-  private mutating func price(block index: Int, stage: Int, entry: Int, _ builder: X3DBuilder)
+  /// Prices the blocks 1 and 2 in `missing` (segment bits) for `entry` (first needed by a deeper configuration).
+  @inline(never)
+  private mutating func price(_ missing: UInt16, entry: Int, _ configuration: ModelConfiguration)
     throws(ConfigurationError)
   {
-    let input = stageOutputs[4 * entry + stage]
-    let segment = 2 + 3 * stage + index
-    (segments[entry * Self.segmentsPerEntry + segment], _) = try price(
-      .block(stage: stage, index: index, input: input), builder)
-    known[entry] |= 1 << segment
+    let builder = try X3DBuilder(configuration)
+    for stage in 0..<4 {
+      for index in 1..<3 {
+        let segment = 2 + 3 * stage + index
+        guard missing & (1 << segment) != 0 else { continue }
+        let input = stageOutputs[4 * entry + stage]
+        let (totals, _) = try sharedPrice(.block(stage: stage, index: index, input: input), builder)
+        segments[entry * Self.segmentsPerEntry + segment] = totals
+        known[entry] |= 1 << segment
+        if !Self.isSmall(totals) { smallCounts[entry] = false }
+      }
+    }
+  }
+
+  /// Whether every count of `totals` is in 0..<2^40 (see the combination in ``fastTotals(_:)``).
+  static func isSmall(_ totals: CostTotals) -> Bool {
+    let limit = UInt(1) << 40
+    return [
+      totals.macs, totals.convMacs, totals.linearMacs, totals.params, totals.paramsNoBN, totals.bnElements,
+      totals.activations, totals.flops, totals.inferencePeakBytes, totals.trainingActivationBytes,
+    ].allSatisfy { UInt(bitPattern: $0) < limit }
+  }
+
+  /// One segment's totals and output shape: remembered by the segment's own description (``SegmentKey``), so that
+  /// configurations that differ elsewhere share it (a later stage reached from several crops, a stem at several
+  /// bottleneck factors); else priced by ``price(_:_:)``.
+  private mutating func sharedPrice(_ segment: X3DBuilder.Segment, _ builder: X3DBuilder) throws(ConfigurationError)
+    -> (CostTotals, TensorShape)
+  {
+    let key = SegmentKey(segment, builder)
+    if let known = shared[key] { return known }
+    let priced = try price(segment, builder)
+    shared[key] = priced
+    return priced
   }
 
   /// One segment's totals, by the builder and the cost accumulator, and its output shape.
@@ -155,6 +217,77 @@ public struct TotalsEvaluator {
     var accumulator = CostAccumulator(elementType: elementType, implementation: builder.configuration.implementation)
     let output = try builder.emit(segment, into: &accumulator)
     return (accumulator.totals, output)
+  }
+
+  /// Everything the nodes of one segment depend on (X3DBuilder.emit(_:into:)), so everything its cost depends on: which
+  /// segment, the shape it reads, the widths it uses and the implementation variant (the element type is the
+  /// evaluator's). Node paths name the stage and block, but they only matter in errors, which are never remembered.
+  struct SegmentKey: Hashable {
+    /// 0: stem; 1: head; 2 + 3·stage + block index.
+    var segment: Int
+    var input: TensorShape
+    var inWidth = 0
+    var width = 0
+    var innerWidth = 0
+    var squeezeWidth = 0
+    var headOutWidth = 0
+    var classes = 0
+    var poolKernel = Triple.zero
+    var implementation: ImplementationVariant
+
+    init(_ segment: X3DBuilder.Segment, _ builder: X3DBuilder) {
+      let a = builder.architecture
+      implementation = builder.configuration.implementation
+      switch segment {
+      case .stem:
+        self.segment = TotalsEvaluator.stem
+        input = builder.inputShape
+        width = a.stemWidth
+      case .block(let stage, let index, let input):
+        self.segment = 2 + 3 * stage + index
+        self.input = input
+        let s = a.stages[stage]
+        inWidth = index > 0 ? s.width : stage == 0 ? a.stemWidth : a.stages[stage - 1].width
+        width = s.width
+        innerWidth = s.innerWidth
+        squeezeWidth = s.squeezeWidth
+      case .head(let input):
+        self.segment = TotalsEvaluator.head
+        self.input = input
+        width = a.stages[3].width
+        innerWidth = a.headInnerWidth
+        headOutWidth = a.headOutWidth
+        classes = a.classes
+        poolKernel = a.poolKernel
+      }
+    }
+
+    /// One multiplicative mix of every field, handed to the hasher as a single word (cheap to hash and rehash).
+    func hash(into hasher: inout Hasher) {
+      var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+      @inline(__always) func mix(_ value: Int) {
+        h = (h ^ UInt64(bitPattern: Int64(value))) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 29
+      }
+      mix(segment)
+      mix(input.batch)
+      mix(input.channels)
+      mix(input.frames)
+      mix(input.height)
+      mix(input.width)
+      mix(input.isFlat ? 1 : 0)
+      mix(inWidth)
+      mix(width)
+      mix(innerWidth)
+      mix(squeezeWidth)
+      mix(headOutWidth)
+      mix(classes)
+      mix(poolKernel.t)
+      mix(poolKernel.h)
+      mix(poolKernel.w)
+      mix(implementation == .paper ? 0 : implementation == .slowfast ? 1 : 2)
+      hasher.combine(h)
+    }
   }
 
   /// Everything in a configuration that a segment's cost can depend on: all but the depth factor (and the γ
@@ -211,23 +344,43 @@ public struct TotalsEvaluator {
 
     @inline(__always)
     mutating func add(_ segment: UnsafePointer<CostTotals>, copies: Int) {
-      var overflow = false
-      @inline(__always) func add(_ total: inout Int, _ value: Int) {
-        let (product, o1) = value.multipliedReportingOverflow(by: copies)
-        let (sum, o2) = total.addingReportingOverflow(product)
-        total = sum
-        overflow = overflow || o1 || o2
-      }
-      add(&totals.convMacs, segment.pointee.convMacs)
-      add(&totals.linearMacs, segment.pointee.linearMacs)
-      add(&totals.params, segment.pointee.params)
-      add(&totals.paramsNoBN, segment.pointee.paramsNoBN)
-      add(&totals.bnElements, segment.pointee.bnElements)
-      add(&totals.activations, segment.pointee.activations)
-      add(&totals.flops, segment.pointee.flops)
-      add(&totals.trainingActivationBytes, segment.pointee.trainingActivationBytes)
-      totals.inferencePeakBytes = Swift.max(totals.inferencePeakBytes, segment.pointee.inferencePeakBytes)
-      overflowed = overflowed || overflow
+      let s = segment.pointee
+      var o = overflowed
+      totals.convMacs = Self.add(totals.convMacs, s.convMacs, copies, &o)
+      totals.linearMacs = Self.add(totals.linearMacs, s.linearMacs, copies, &o)
+      totals.params = Self.add(totals.params, s.params, copies, &o)
+      totals.paramsNoBN = Self.add(totals.paramsNoBN, s.paramsNoBN, copies, &o)
+      totals.bnElements = Self.add(totals.bnElements, s.bnElements, copies, &o)
+      totals.activations = Self.add(totals.activations, s.activations, copies, &o)
+      totals.flops = Self.add(totals.flops, s.flops, copies, &o)
+      totals.trainingActivationBytes = Self.add(
+        totals.trainingActivationBytes, s.trainingActivationBytes, copies, &o)
+      totals.inferencePeakBytes = Swift.max(totals.inferencePeakBytes, s.inferencePeakBytes)
+      overflowed = o
+    }
+
+    /// ``add(_:copies:)`` without overflow checks, for counts known to be small enough (see ``fastTotals(_:)``).
+    @inline(__always)
+    mutating func addUnchecked(_ segment: UnsafePointer<CostTotals>, copies: Int) {
+      let s = segment.pointee
+      totals.convMacs &+= s.convMacs &* copies
+      totals.linearMacs &+= s.linearMacs &* copies
+      totals.params &+= s.params &* copies
+      totals.paramsNoBN &+= s.paramsNoBN &* copies
+      totals.bnElements &+= s.bnElements &* copies
+      totals.activations &+= s.activations &* copies
+      totals.flops &+= s.flops &* copies
+      totals.trainingActivationBytes &+= s.trainingActivationBytes &* copies
+      totals.inferencePeakBytes = Swift.max(totals.inferencePeakBytes, s.inferencePeakBytes)
+    }
+
+    /// `total + value·copies`, setting `overflow` when the product or the sum does not fit.
+    @inline(__always)
+    static func add(_ total: Int, _ value: Int, _ copies: Int, _ overflow: inout Bool) -> Int {
+      let (product, o1) = value.multipliedReportingOverflow(by: copies)
+      let (sum, o2) = total.addingReportingOverflow(product)
+      overflow = overflow || o1 || o2
+      return sum
     }
 
     @inline(__always)

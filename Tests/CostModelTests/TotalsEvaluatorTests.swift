@@ -79,4 +79,26 @@ struct TotalsEvaluatorTests {
     #expect(failures > 4)
     Self.expectAgreement(configurations, capacity: 16)
   }
+
+  /// A grid like the sweep's (crops 8 apart, so later stages and heads are shared between crops; stems between
+  /// bottleneck factors), at several depths and element types, with a memo that holds all of it and one that is
+  /// cleared often.
+  @Test func agreesOnASharedGrid() throws {
+    var configurations: [ModelConfiguration] = []
+    for bottleneck in [1.0, 2.25] {
+      for depth in [1.0, 2.2, 0.4] {
+        for width in [1.0, 1.25, 2.5] {
+          for crop in stride(from: 64, through: 136, by: 8) {
+            for frames in [1, 4] {
+              configurations.append(
+                try ModelConfiguration(
+                  frames: frames, crop: crop, widthFactor: width, depthFactor: depth, bottleneckFactor: bottleneck))
+            }
+          }
+        }
+      }
+    }
+    Self.expectAgreement(configurations, capacity: 1 << 10)
+    Self.expectAgreement(configurations, capacity: 7)
+  }
 }
