@@ -5,7 +5,7 @@ import X3DModel
 ///
 /// An absent flag is not an axis (the request leaves it unset, so the usual precedence applies:
 /// explicit > γ > preset > X2D). Configurations are numbered in a fixed mixed-radix order (presets slowest, then
-/// implementations, then the flags in ``Parameter`` order, the last flag fastest), so a sweep can be resumed from
+/// implementations, then the flags in ``axisOrder``, the last flag fastest), so a sweep can be resumed from
 /// an index and split across threads.
 public struct SweepPlan: Hashable, Sendable {
   /// Presets to start from; empty: X2D.
@@ -19,6 +19,11 @@ public struct SweepPlan: Hashable, Sendable {
 
   public init() {}
 
+  /// Flags in enumeration order, slowest first: ``Parameter`` order with the two depth flags moved last, so
+  /// configurations that differ only in depth are neighbours (a memoising evaluator prices their shared blocks once).
+  public static let axisOrder: [Parameter] =
+    Parameter.allCases.filter { $0 != .gammaD && $0 != .depthFactor } + [.gammaD, .depthFactor]
+
   /// The flags that take integers.
   public static let integerParameters: Set<Parameter> = [
     .frames, .crop, .testCrop, .classes, .batch,
@@ -27,7 +32,7 @@ public struct SweepPlan: Hashable, Sendable {
   /// Axes in enumeration order, slowest first, as value counts.
   private var radices: [Int] {
     [max(presets.count, 1), implementations.count]
-      + Parameter.allCases.compactMap { values[$0]?.count }
+      + Self.axisOrder.compactMap { values[$0]?.count }
   }
 
   /// Number of configurations, or nil when the product does not fit in an `Int`.
@@ -54,7 +59,9 @@ public struct SweepPlan: Hashable, Sendable {
     public init(_ plan: SweepPlan) {
       presets = plan.presets
       implementations = plan.implementations
-      axes = Parameter.allCases.reversed().compactMap { parameter in plan.values[parameter].map { (parameter, $0) } }
+      axes = SweepPlan.axisOrder.reversed().compactMap { parameter in
+        plan.values[parameter].map { (parameter, $0) }
+      }
     }
 
     public func request(at index: Int) -> ModelRequest {
