@@ -9,10 +9,10 @@ extension X3DCost {
       abstract:
         "Attach measured metrics (top-1, latency, memory …) from a CSV file to configurations of a sweep.",
       discussion: """
-        The header names hyperparameter columns (preset, implementation, gamma_tau … gamma_d, frames, crop,
-        test_crop, width_factor, depth_factor, bottleneck_factor, classes, batch) and metric columns (top1, top5,
-        latency_ms, throughput, memory_bytes, energy_j, or any declared with --metric). Each row is resolved like
-        the command-line flags and matched to one configuration of the sweep; rows that match nothing are listed.
+        The header names hyperparameter columns (preset, implementation, gamma_tau … gamma_d, frames, crop, \
+        test_crop, width_factor, depth_factor, bottleneck_factor, classes, batch) and metric columns (top1, top5, \
+        latency_ms, throughput, memory_bytes, energy_j, or any declared with --metric). Each row is resolved like \
+        the command-line flags and matched to one configuration of the sweep; rows that match nothing are listed. \
         Importing a dataset again replaces its values.
         """)
 

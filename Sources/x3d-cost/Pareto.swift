@@ -7,7 +7,7 @@ extension X3DCost {
     static let configuration = CommandConfiguration(
       abstract: "Print the Pareto frontier of a sweep: x minimised, y maximised or minimised.",
       discussion: """
-        Columns: any numeric column of configs (macs, params, activations, inference_peak_bytes …) or a metric
+        Columns: any numeric column of configs (macs, params, activations, inference_peak_bytes …) or a metric \
         (top1, latency_ms …; top1@DATASET for one dataset's values).
         """)
 

@@ -8,8 +8,8 @@ extension X3DCost {
     static let configuration = CommandConfiguration(
       abstract: "Run one read-only SQL statement against the results database and print the rows.",
       discussion: """
-        Tables: sweeps, configs, layers, datasets, metrics, measurements; views: results (configs with the sweep
-        name), measured (measurements joined to configurations). docs/store.md has the schema and examples.
+        Tables: sweeps, configs, layers, datasets, metrics, measurements; views: results (configs with the sweep \
+        name), measured (measurements joined to configurations). docs/store.md has the schema and examples. \
         A statement that writes is refused.
         """)
 

@@ -11,8 +11,8 @@ extension X3DCost {
       abstract:
         "Evaluate every combination of the given flag values and store the totals in the database.",
       discussion: """
-        Every model flag takes a list (1,2,4) or an inclusive range start:stop:step (160:224:16). Running the
-        same sweep again resumes it; Ctrl-C commits the current batch and stops. --standard regenerates the
+        Every model flag takes a list (1,2,4) or an inclusive range start:stop:step (160:224:16). Running the \
+        same sweep again resumes it; Ctrl-C commits the current batch and stops. --standard regenerates the \
         committed results.db content (presets, published accuracies, the standard sweep) deterministically.
         """)
 
