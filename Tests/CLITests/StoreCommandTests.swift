@@ -26,6 +26,19 @@ struct StoreCommandTests {
     #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("results.db").path))
   }
 
+  @Test func rangesIncludeTheirStopWithoutBinaryNoise() throws {
+    let here = try directory()
+    defer { try? FileManager.default.removeItem(at: here) }
+    let sweep = try CommandRunner.run(
+      ["sweep", "--name", "r", "--gamma-t", "0.1:0.3:0.1", "--gamma-s", "1:2:0.25"], in: here)
+    #expect(sweep.standardOutput.contains("15 configurations planned"), "\(sweep.standardOutput)")
+    #expect(sweep.standardOutput.contains("5 stored, 10 duplicates"), "\(sweep.standardOutput)")
+    let values = try CommandRunner.run(
+      ["query", "SELECT group_concat(gamma_s) FROM (SELECT gamma_s FROM configs ORDER BY gamma_s)", "--format", "csv"],
+      in: here)
+    #expect(values.standardOutput.hasSuffix("\r\n\"1.0,1.25,1.5,1.75,2.0\"\r\n"), "\(values.standardOutput)")
+  }
+
   @Test func sweepResumesAndQueriesReadBack() throws {
     let here = try directory()
     defer { try? FileManager.default.removeItem(at: here) }
