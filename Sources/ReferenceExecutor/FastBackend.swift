@@ -25,6 +25,8 @@ public struct FastBackend: ExecutionBackend {
     let y: Tensor
     if conv.kernel == .one && conv.groups == 1 && conv.padding == .zero {
       y = pointwise(x, conv, w)
+    } else if let narrow = InterleavedDepthwise(x.shape, conv) {
+      y = narrow.run(x, w, threads: threads)
     } else if let direct = DirectConvolution(x.shape, conv) {
       y = direct.run(x, w, threads: threads)
     } else {

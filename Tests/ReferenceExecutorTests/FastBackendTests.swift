@@ -41,6 +41,10 @@ struct FastBackendTests {
       conv: Convolution(
         inChannels: 6, outChannels: 6, kernel: Triple(3, 3, 3), stride: Triple(1, 2, 2), padding: .one, groups: 6)),
     ConvolutionCase(
+      name: "depthwise 3×3×3 narrow plane, channels interleaved, partial group, bias", input: shape(2, 19, 3, 5, 7),
+      conv: Convolution(
+        inChannels: 19, outChannels: 19, kernel: Triple(3, 3, 3), padding: .one, groups: 19, hasBias: true)),
+    ConvolutionCase(
       name: "depthwise 3×3×3, T 1, 1×1 plane", input: shape(1, 5, 1, 1, 1),
       conv: Convolution(inChannels: 5, outChannels: 5, kernel: Triple(3, 3, 3), padding: .one, groups: 5)),
     ConvolutionCase(
