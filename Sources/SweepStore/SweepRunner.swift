@@ -27,9 +27,11 @@ public struct SweepEvaluator: Sendable {
 
   /// One function per thread, made by `make`.
   public static func perThread(_ make: @escaping @Sendable () -> Price) -> SweepEvaluator {
-    var evaluator = SweepEvaluator(evaluate: { _, _ in (CostTotals(), []) })
-    evaluator.makePrice = make
-    return evaluator
+    SweepEvaluator(makePrice: make)
+  }
+
+  private init(makePrice: @escaping @Sendable () -> Price) {
+    self.makePrice = makePrice
   }
 }
 
