@@ -33,7 +33,11 @@ let package = Package(
 
     // MARK: SQLite: sweeps, configs, layers, measurements
     .target(
-      name: "SweepStore", dependencies: ["X3DModel", "CostModel", .product(name: "GRDB", package: "GRDB.swift")]),
+      name: "SweepStore",
+      dependencies: [
+        "X3DModel", "CostModel", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]),
 
     // MARK: Forward expansion, backward contraction
     .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "SweepStore", "ReferenceExecutor"]),
@@ -60,7 +64,9 @@ let package = Package(
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),
     .testTarget(name: "CostModelTests", dependencies: ["CostModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
-    .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(
+      name: "SweepStoreTests",
+      dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
   ]
