@@ -184,7 +184,7 @@ public struct SweepRunner: Sendable {
           let (totals, layers) = try prices.prices[lane](configuration, plan.perLayer)
           part.rows.append(
             EvaluatedConfiguration(
-              configuration: configuration, preset: request.preset, totals: totals, layers: layers))
+              configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers))
         } catch {
           part.failures.append("configuration \(index): \(error)")
         }

@@ -57,3 +57,15 @@ public enum Preset: String, CaseIterable, Sendable, Codable {
   /// `X3D.BOTTLENECK_FACTOR`.
   public var bottleneckFactor: Double { self == .x2d ? 1.0 : 2.25 }
 }
+
+extension Preset {
+  /// The preset whose hyperparameters (frames, train crop, width, depth and bottleneck factors) `configuration`
+  /// has, if any. A test crop, another batch, class count or implementation variant still counts as the preset.
+  public static func matching(_ configuration: ModelConfiguration) -> Preset? {
+    allCases.first { preset in
+      preset.frames == configuration.frames && preset.crop == configuration.crop
+        && preset.widthFactor == configuration.widthFactor && preset.depthFactor == configuration.depthFactor
+        && preset.bottleneckFactor == configuration.bottleneckFactor
+    }
+  }
+}

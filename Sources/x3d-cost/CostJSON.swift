@@ -71,7 +71,7 @@ struct CostJSON: Encodable {
     let c = report.configuration
     let g = c.gammas
     config = Config(
-      preset: view.preset?.rawValue, gamma_tau: g.gammaTau, gamma_t: g.gammaT, gamma_s: g.gammaS,
+      preset: Preset.matching(c)?.rawValue, gamma_tau: g.gammaTau, gamma_t: g.gammaT, gamma_s: g.gammaS,
       gamma_w: g.gammaW, gamma_b: g.gammaB, gamma_d: g.gammaD, frames: c.frames, crop: c.crop,
       test_crop: c.evaluatedCrop, sampling_rate: c.samplingRate, width_factor: c.widthFactor,
       depth_factor: c.depthFactor, bottleneck_factor: c.bottleneckFactor, classes: c.classes, batch: c.batch,

@@ -39,7 +39,9 @@ struct CostView {
   private func summary() -> String {
     let c = report.configuration
     let g = c.gammas
-    let name = preset.map { "X3D-\($0.rawValue.uppercased())" } ?? "X3D"
+    let matching = Preset.matching(c)
+    var name = matching.map { $0 == .x2d ? "X2D" : "X3D-\($0.rawValue.uppercased())" } ?? "X3D"
+    if let preset, preset != matching { name += " (from preset \(preset.rawValue))" }
     var lines: [String] = []
     var clip = "\(c.frames)×\(c.evaluatedCrop)²"
     if let test = c.testCrop { clip += " (test crop \(test); train crop \(c.crop) sizes the head pool)" }

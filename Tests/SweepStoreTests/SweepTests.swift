@@ -32,7 +32,7 @@ struct SweepTests {
     #expect(outcome.state.isComplete && outcome.state.stored == 36)
     #expect(outcome.state.completedAt == "2024-01-01T00:00:01Z")
     let m = try store.query(
-      "SELECT macs, params, params_no_bn, fvcore_flops FROM configs WHERE preset = 'm' AND frames = 16 AND crop = 224"
+      "SELECT macs, params, params_no_bn, fvcore_flops FROM configs WHERE preset = 'm' AND frames = 16 AND crop = 224 AND gamma_tau = 5"
     )
     let totals = try CostReport.totals(try ModelConfiguration(preset: .m))
     #expect(
