@@ -14,6 +14,10 @@ public struct CostAccumulator: LayerSink, Sendable {
   nonisolated(unsafe) var rowBuffer: UnsafeMutablePointer<LayerRow>? = nil
   var rowCapacity = 0
   var rowCount = 0
+  /// Set for a full (every-block) graph: blocks per residual stage. Blocks 3… of a stage then take their costs
+  /// from block j−2 (same kinds, same shapes), and the memory trackers see blocks 0–2 with the distinct-block
+  /// repeat counts, exactly as in a ``Granularity/distinctBlocks`` graph (see ``RepeatedBlocks``).
+  var repeated = RepeatedBlocks(stageBlocks: [])
 
   public init(
     elementType: ElementType, implementation: ImplementationVariant, keepsRows: Bool = false
@@ -40,17 +44,18 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// memory rules fold to that kind's case.
   @inline(__always)
   public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
-    let cost = try CostFormulas.cost(of: node)
-    let outputBytes = try peak.run(
-      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
-      outputElements: cost.outputElements,
-      path: node.path)
-    try training.run(
-      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
-      copies: node.repeatCount,
-      saves: TrainingSaves.of(node, training.implementation, training.elementType),
-      outputBytes: outputBytes,
-      path: node.path)
+    let cost: LayerCost
+    switch repeated.role(of: node) {
+    case .repeat(let template):
+      cost = template
+      if let relabel = repeated.relabelling(after: node) {
+        peak.relabel(relabel, as: node.index, readers: node.consumerCount)
+        training.relabel(relabel, as: node.index, readers: node.consumerCount)
+      }
+    case .track(let copies):
+      cost = try track(node, copies: copies)
+      repeated.remember(node, cost)
+    }
     let copies = node.repeatCount
     let sum = Checked(path: node.path)
     sums.convMacs = try sum.accumulate(sums.convMacs, cost.convolutionMACs, copies)
@@ -71,6 +76,25 @@ public struct CostAccumulator: LayerSink, Sendable {
         rows.append(LayerRow(node: node, cost: cost))
       }
     }
+  }
+}
+
+extension CostAccumulator {
+  /// Prices `node` and runs the memory trackers, counting `copies` copies of it for training memory.
+  @inline(__always)
+  mutating func track(_ node: LayerNode, copies: Int) throws(ConfigurationError) -> LayerCost {
+    let cost = try CostFormulas.cost(of: node)
+    let outputBytes = try peak.run(
+      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
+      outputElements: cost.outputElements,
+      path: node.path)
+    try training.run(
+      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
+      copies: copies,
+      saves: TrainingSaves.of(node, training.implementation, training.elementType),
+      outputBytes: outputBytes,
+      path: node.path)
+    return cost
   }
 }
 

@@ -27,6 +27,7 @@ public struct CostReport: Sendable {
         buffer, count in
         accumulator.rowBuffer = buffer.baseAddress
         accumulator.rowCapacity = buffer.count
+        accumulator.repeated = RepeatedBlocks(stageBlocks: builder.architecture.stages.map(\.blocks))
         do throws(ConfigurationError) {
           try builder.emit(into: &accumulator, granularity: .everyBlock)
         } catch {

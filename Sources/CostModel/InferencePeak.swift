@@ -55,4 +55,10 @@ public struct InferencePeak: Sendable {
       live[position] = tensor
     }
   }
+
+  /// Lets the live tensor of node `from` stand for node `to`'s output, with `readers` readers to come (a full
+  /// graph's repeated blocks: see `RepeatedBlocks`).
+  mutating func relabel(_ from: Int, as to: Int, readers: Int) {
+    live.relabel(from, as: to, readers: readers)
+  }
 }

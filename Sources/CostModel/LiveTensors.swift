@@ -114,4 +114,14 @@ struct LiveTensors {
     spilled = withStorage { Array(UnsafeBufferPointer(start: $0, count: count)) }
     isSpilled = true
   }
+
+  /// Gives the tensor produced by node `from` the index `to` and `readers` readers still to come.
+  @inline(__always)
+  mutating func relabel(_ from: Int, as to: Int, readers: Int) {
+    guard let position = position(of: from) else { return }
+    var tensor = self[position]
+    tensor.index = to
+    tensor.readersLeft = readers == 0 ? Int.max : readers
+    self[position] = tensor
+  }
 }
