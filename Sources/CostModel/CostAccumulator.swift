@@ -14,10 +14,6 @@ public struct CostAccumulator: LayerSink, Sendable {
   nonisolated(unsafe) var rowBuffer: UnsafeMutablePointer<LayerRow>? = nil
   var rowCapacity = 0
   var rowCount = 0
-  /// Set for a full (every-block) graph: blocks per residual stage. Blocks 3… of a stage then take their costs
-  /// from block j−2 (same kinds, same shapes), and the memory trackers see blocks 0–2 with the distinct-block
-  /// repeat counts, exactly as in a ``Granularity/distinctBlocks`` graph (see ``RepeatedBlocks``).
-  var repeated = RepeatedBlocks(stageBlocks: [])
 
   public init(
     elementType: ElementType, implementation: ImplementationVariant, keepsRows: Bool = false
@@ -44,42 +40,11 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// memory rules fold to that kind's case.
   @inline(__always)
   public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
-    let cost: LayerCost
-    switch repeated.role(of: node) {
-    case .repeat(let template):
-      cost = template
-      if let relabel = repeated.relabelling(after: node) {
-        peak.relabel(relabel, as: node.index, readers: node.consumerCount)
-        training.relabel(relabel, as: node.index, readers: node.consumerCount)
-      }
-    case .track(let copies):
-      cost = try track(node, copies: copies)
-      repeated.remember(node, cost)
-    }
-    let copies = node.repeatCount
-    let sum = Checked(path: node.path)
-    sums.convMacs = try sum.accumulate(sums.convMacs, cost.convolutionMACs, copies)
-    sums.linearMacs = try sum.accumulate(sums.linearMacs, cost.linearMACs, copies)
-    sums.params = try sum.accumulate(sums.params, cost.parameterCount, copies)
-    sums.paramsNoBN = try sum.accumulate(
-      sums.paramsNoBN, cost.parameterCount - cost.batchNormParameterCount, copies)
-    sums.bnElements = try sum.accumulate(sums.bnElements, cost.batchNormElements, copies)
-    sums.activations = try sum.accumulate(sums.activations, cost.fvcoreActivationCount, copies)
-    sums.flops = try sum.accumulate(sums.flops, cost.fullFlops, copies)
-    sums.macs = try sum.sum(sums.convMacs, sums.linearMacs)
-    if keepsRows {
-      if let rowBuffer {
-        precondition(rowCount < rowCapacity, "more nodes than CostReport.maximumNodeCount")
-        (rowBuffer + rowCount).initialize(to: LayerRow(node: node, cost: cost))
-        rowCount += 1
-      } else {
-        rows.append(LayerRow(node: node, cost: cost))
-      }
-    }
+    let cost = try track(node, copies: node.repeatCount)
+    try add(cost, copies: node.repeatCount, node.path)
+    if keepsRows { keepRow(node, cost) }
   }
-}
 
-extension CostAccumulator {
   /// Prices `node` and runs the memory trackers, counting `copies` copies of it for training memory.
   @inline(__always)
   mutating func track(_ node: LayerNode, copies: Int) throws(ConfigurationError) -> LayerCost {
@@ -95,6 +60,39 @@ extension CostAccumulator {
       outputBytes: outputBytes,
       path: node.path)
     return cost
+  }
+
+  /// Adds `copies` copies of `cost` to the sums.
+  @inline(__always)
+  mutating func add(_ cost: LayerCost, copies: Int, _ path: NodePath) throws(ConfigurationError) {
+    let sum = Checked(path: path)
+    sums.convMacs = try sum.accumulate(sums.convMacs, cost.convolutionMACs, copies)
+    sums.linearMacs = try sum.accumulate(sums.linearMacs, cost.linearMACs, copies)
+    sums.params = try sum.accumulate(sums.params, cost.parameterCount, copies)
+    sums.paramsNoBN = try sum.accumulate(
+      sums.paramsNoBN, cost.parameterCount - cost.batchNormParameterCount, copies)
+    sums.bnElements = try sum.accumulate(sums.bnElements, cost.batchNormElements, copies)
+    sums.activations = try sum.accumulate(sums.activations, cost.fvcoreActivationCount, copies)
+    sums.flops = try sum.accumulate(sums.flops, cost.fullFlops, copies)
+    sums.macs = try sum.sum(sums.convMacs, sums.linearMacs)
+  }
+
+  /// Keeps one row: in place in ``CostReport``'s storage when it lent one, else appended to `rows`.
+  @inline(__always)
+  mutating func keepRow(_ node: LayerNode, _ cost: LayerCost) {
+    if let rowBuffer {
+      precondition(rowCount < rowCapacity, "more nodes than CostReport.maximumNodeCount")
+      (rowBuffer + rowCount).initialize(to: LayerRow(node: node, cost: cost))
+      rowCount += 1
+    } else {
+      rows.append(LayerRow(node: node, cost: cost))
+    }
+  }
+
+  /// Lets the live tensor of node `from` stand for node `to`'s output in both memory trackers.
+  mutating func relabel(_ from: Int, as to: Int, readers: Int) {
+    peak.relabel(from, as: to, readers: readers)
+    training.relabel(from, as: to, readers: readers)
   }
 }
 

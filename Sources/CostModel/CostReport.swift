@@ -27,12 +27,14 @@ public struct CostReport: Sendable {
         buffer, count in
         accumulator.rowBuffer = buffer.baseAddress
         accumulator.rowCapacity = buffer.count
-        accumulator.repeated = RepeatedBlocks(stageBlocks: builder.architecture.stages.map(\.blocks))
+        var sink = FullGraphSink(
+          accumulator: accumulator, repeated: RepeatedBlocks(stageBlocks: builder.architecture.stages.map(\.blocks)))
         do throws(ConfigurationError) {
-          try builder.emit(into: &accumulator, granularity: .everyBlock)
+          try builder.emit(into: &sink, granularity: .everyBlock)
         } catch {
           failure = error
         }
+        accumulator = sink.accumulator
         count = accumulator.rowCount
         accumulator.rowBuffer = nil
       }

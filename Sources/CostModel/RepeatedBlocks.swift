@@ -17,8 +17,7 @@ struct RepeatedBlocks: Sendable {
     case `repeat`(LayerCost)
   }
 
-  /// Blocks per residual stage (res2…res5); empty: every node is tracked as it comes (a distinct-blocks graph,
-  /// or rows not kept).
+  /// Blocks per residual stage (res2…res5).
   let stageBlocks: [Int]
   private var odd: [LayerCost] = []
   private var even: [LayerCost] = []
@@ -37,7 +36,7 @@ struct RepeatedBlocks: Sendable {
   @inline(__always)
   mutating func role(of node: LayerNode) -> Role {
     let stage = node.path.stage
-    guard !stageBlocks.isEmpty, stage >= .res2 && stage <= .res5, let block = node.path.block else {
+    guard stage >= .res2 && stage <= .res5, let block = node.path.block else {
       return .track(copies: node.repeatCount)
     }
     if current.stage != stage || current.block != block {
@@ -60,8 +59,7 @@ struct RepeatedBlocks: Sendable {
   /// Records a tracked node's cost as the template of later blocks.
   @inline(__always)
   mutating func remember(_ node: LayerNode, _ cost: LayerCost) {
-    guard !stageBlocks.isEmpty, let block = node.path.block, node.path.stage >= .res2 && node.path.stage <= .res5
-    else { return }
+    guard let block = node.path.block, node.path.stage >= .res2 && node.path.stage <= .res5 else { return }
     if block == 1 { odd.append(cost) } else if block == 2 { even.append(cost) }
     if block == 2 && node.path.component == .blockReLU { standIn = node.index }
   }
