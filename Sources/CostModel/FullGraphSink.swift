@@ -4,12 +4,12 @@ import X3DModel
 /// again (see ``RepeatedBlocks``): their rows take block j−2's costs, and the memory trackers follow the
 /// distinct-block schedule. Totals equal those of a ``Granularity/distinctBlocks`` graph, which the tests hold
 /// equal to the formula table applied to every node.
-struct FullGraphSink: LayerSink {
+public struct FullGraphSink: LayerSink {
   var accumulator: CostAccumulator
   var repeated: RepeatedBlocks
 
   @inline(__always)
-  mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
+  public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
     let cost: LayerCost
     switch repeated.role(of: node) {
     case .repeat(let template):
