@@ -20,11 +20,11 @@ public struct CommandCriterion: Criterion {
     if let timeout, !(timeout.isFinite && timeout > 0) {
       throw .invalidSetting(name: "--timeout", value: "\(timeout)", reason: "must be a positive number of seconds")
     }
-    let unknown = Self.placeholders(in: template).subtracting(Self.known)
+    let unknown = Self.fieldNames(in: template).subtracting(Self.known)
     if !unknown.isEmpty {
       throw .invalidSetting(
         name: "--criterion-cmd", value: template,
-        reason: "unknown placeholder(s) \(unknown.sorted().map { "{\($0)}" }.joined(separator: ", ")); "
+        reason: "unknown field(s) \(unknown.sorted().map { "{\($0)}" }.joined(separator: ", ")); "
           + "known: \(Self.known.sorted().map { "{\($0)}" }.joined(separator: " "))")
     }
     self.template = template
@@ -39,7 +39,7 @@ public struct CommandCriterion: Criterion {
     "gamma_t", "gamma_s", "gamma_w", "gamma_b", "gamma_d", "macs", "params", "key", "impl",
   ]
 
-  static func placeholders(in template: String) -> Set<String> {
+  static func fieldNames(in template: String) -> Set<String> {
     var names: Set<String> = []
     var rest = template[...]
     while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
