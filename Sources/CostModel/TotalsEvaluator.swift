@@ -106,27 +106,24 @@ public struct TotalsEvaluator {
     let sum = segments.withUnsafeBufferPointer { all in
       let segment = all.baseAddress! + entry * Self.segmentsPerEntry
       var sum = Sum()
-      if small {
-        sum.addUnchecked(segment + Self.stem, copies: 1)
+      /// Every segment the configuration has, with how many copies of it.
+      @inline(__always)
+      func forEachSegment(_ add: (UnsafePointer<CostTotals>, Int) -> Void) {
+        add(segment + Self.stem, 1)
         for stage in 0..<4 {
           let stageBlocks = blocksOf(stage)
           for index in 0..<3 {
             let repeats = X3DBuilder.distinctRepeats(blocks: stageBlocks, index: index)
-            if repeats > 0 { sum.addUnchecked(segment + (2 + 3 * stage + index), copies: repeats) }
+            if repeats > 0 { add(segment + (2 + 3 * stage + index), repeats) }
           }
         }
-        sum.addUnchecked(segment + Self.head, copies: 1)
-        return sum
+        add(segment + Self.head, 1)
       }
-      sum.add(segment + Self.stem, copies: 1)
-      for stage in 0..<4 {
-        let stageBlocks = blocksOf(stage)
-        for index in 0..<3 {
-          let repeats = X3DBuilder.distinctRepeats(blocks: stageBlocks, index: index)
-          if repeats > 0 { sum.add(segment + (2 + 3 * stage + index), copies: repeats) }
-        }
+      if small {
+        forEachSegment { sum.addUnchecked($0, copies: $1) }
+      } else {
+        forEachSegment { sum.add($0, copies: $1) }
       }
-      sum.add(segment + Self.head, copies: 1)
       return sum
     }
     return try sum.result()
