@@ -1,31 +1,16 @@
 import X3DModel
 
 /// A layer sink that prices each node as the builder emits it and sums the network's totals, without storing
-/// the graph. With `keepsRows` it also keeps one ``LayerRow`` per node.
+/// the graph (``FullGraphSink`` keeps rows around one).
 public struct CostAccumulator: LayerSink, Sendable {
   /// The sums so far; the memory figures are filled in when ``totals`` is read.
   private var sums = CostTotals()
-  public private(set) var rows: [LayerRow] = []
-  public let keepsRows: Bool
   private var peak: InferencePeak
   private var training: TrainingActivations
-  /// Where ``CostReport`` has the accumulator write rows in place (instead of appending to `rows`): the storage of
-  /// the report's row array, with room for `rowCapacity` rows, of which `rowCount` are initialised.
-  nonisolated(unsafe) var rowBuffer: UnsafeMutablePointer<LayerRow>? = nil
-  var rowCapacity = 0
-  var rowCount = 0
 
-  public init(
-    elementType: ElementType, implementation: ImplementationVariant, keepsRows: Bool = false
-  ) {
-    self.keepsRows = keepsRows
+  public init(elementType: ElementType, implementation: ImplementationVariant) {
     peak = InferencePeak(elementType: elementType)
     training = TrainingActivations(elementType: elementType, implementation: implementation)
-  }
-
-  /// Reserves room for `count` rows (when rows are kept).
-  public mutating func reserveRows(_ count: Int) {
-    if keepsRows { rows.reserveCapacity(count) }
   }
 
   /// The network's totals over the nodes received so far.
@@ -42,7 +27,6 @@ public struct CostAccumulator: LayerSink, Sendable {
   public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
     let cost = try track(node, copies: node.repeatCount)
     try add(cost, copies: node.repeatCount, node.path)
-    if keepsRows { keepRow(node, cost) }
   }
 
   /// Prices `node` and runs the memory trackers, counting `copies` copies of it for training memory.
@@ -75,18 +59,6 @@ public struct CostAccumulator: LayerSink, Sendable {
     sums.activations = try sum.accumulate(sums.activations, cost.fvcoreActivationCount, copies)
     sums.flops = try sum.accumulate(sums.flops, cost.fullFlops, copies)
     sums.macs = try sum.sum(sums.convMacs, sums.linearMacs)
-  }
-
-  /// Keeps one row: in place in ``CostReport``'s storage when it lent one, else appended to `rows`.
-  @inline(__always)
-  mutating func keepRow(_ node: LayerNode, _ cost: LayerCost) {
-    if let rowBuffer {
-      precondition(rowCount < rowCapacity, "more nodes than CostReport.maximumNodeCount")
-      (rowBuffer + rowCount).initialize(to: LayerRow(node: node, cost: cost))
-      rowCount += 1
-    } else {
-      rows.append(LayerRow(node: node, cost: cost))
-    }
   }
 
   /// Lets the live tensor of node `from` stand for node `to`'s output in both memory trackers.

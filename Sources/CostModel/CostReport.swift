@@ -18,25 +18,21 @@ public struct CostReport: Sendable {
     throws(ConfigurationError)
   {
     let builder = try X3DBuilder(configuration)
-    var accumulator = CostAccumulator(
-      elementType: elementType, implementation: configuration.implementation, keepsRows: perLayer)
+    var accumulator = CostAccumulator(elementType: elementType, implementation: configuration.implementation)
     if perLayer {
       // The rows are written straight into the report's array storage, sized for the largest graph.
       var failure: ConfigurationError? = nil
       self.layers = [LayerRow](unsafeUninitializedCapacity: Self.maximumNodeCount(builder.architecture)) {
         buffer, count in
-        accumulator.rowBuffer = buffer.baseAddress
-        accumulator.rowCapacity = buffer.count
         var sink = FullGraphSink(
-          accumulator: accumulator, repeated: RepeatedBlocks(stageBlocks: builder.architecture.stages.map(\.blocks)))
+          accumulator: accumulator, stageBlocks: builder.architecture.stages.map(\.blocks), rows: buffer)
         do throws(ConfigurationError) {
           try builder.emit(into: &sink, granularity: .everyBlock)
         } catch {
           failure = error
         }
         accumulator = sink.accumulator
-        count = accumulator.rowCount
-        accumulator.rowBuffer = nil
+        count = sink.count
       }
       if let failure { throw failure }
     } else {

@@ -57,7 +57,7 @@ public struct InferencePeak: Sendable {
   }
 
   /// Lets the live tensor of node `from` stand for node `to`'s output, with `readers` readers to come (a full
-  /// graph's repeated blocks: see `RepeatedBlocks`).
+  /// graph's repeated blocks: see `FullGraphSink`).
   mutating func relabel(_ from: Int, as to: Int, readers: Int) {
     live.relabel(from, as: to, readers: readers)
   }

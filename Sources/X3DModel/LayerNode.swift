@@ -35,11 +35,23 @@ public struct NodeInputs: Hashable, Sendable, Sequence {
   public let first: Int?
   public let second: Int?
 
+  @usableFromInline
+  init(first: Int?, second: Int?) {
+    self.first = first
+    self.second = second
+  }
+
   public static let none = NodeInputs(first: nil, second: nil)
   public static func one(_ a: Int) -> NodeInputs { NodeInputs(first: a, second: nil) }
   public static func two(_ a: Int, _ b: Int) -> NodeInputs { NodeInputs(first: a, second: b) }
 
   public var count: Int { (first == nil ? 0 : 1) + (second == nil ? 0 : 1) }
+
+  /// The same inputs `shift` nodes later.
+  @inlinable
+  public func shifted(by shift: Int) -> NodeInputs {
+    NodeInputs(first: first.map { $0 + shift }, second: second.map { $0 + shift })
+  }
 
   public func makeIterator() -> IndexingIterator<[Int]> {
     ([first, second].compactMap { $0 }).makeIterator()

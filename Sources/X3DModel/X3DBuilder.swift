@@ -38,8 +38,18 @@ public struct X3DBuilder: Sendable {
       let blocks = Self.blocks(of: stage, granularity)
       for (block, repeats) in blocks {
         let isLastBlock = isLastStage && block == blocks.last
+        let outputConsumers = isLastBlock ? 1 : 2
+        if block >= 3,
+          let written = try emitter.sink.repeatBlock(
+            block, of: stage.id, firstIndex: emitter.nextIndex, outputConsumers: outputConsumers)
+        {
+          // The sink wrote block − 2's nodes again, renumbered; the block's output has the stage's shape, like x.
+          emitter.nextIndex += written
+          x = Tensor(index: emitter.nextIndex - 1, shape: x.shape)
+          continue
+        }
         emitter.repeatCount = repeats
-        x = try residualBlock(stage, block, x, inWidth: inWidth, outputConsumers: isLastBlock ? 1 : 2, &emitter)
+        x = try residualBlock(stage, block, x, inWidth: inWidth, outputConsumers: outputConsumers, &emitter)
         emitter.repeatCount = 1
         inWidth = stage.width
       }

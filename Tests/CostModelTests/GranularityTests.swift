@@ -23,9 +23,10 @@ struct GranularityTests {
         let full = try CostReport(configuration, elementType: elementType, perLayer: true)
         #expect(fast == full.totals, "\(configuration)")
         let rows = full.layers
-        // Rows of repeated blocks reuse block j−2's costs: each must still be what the formula table says.
+        // Rows of repeated blocks are block j−2's rows renumbered: each node must be the one the builder emits
+        // node by node (index, path, inputs, shapes, consumers), and each cost what the formula table says.
+        #expect(rows.map(\.node) == (try LayerGraph(configuration)).nodes, "\(configuration)")
         #expect(try rows.allSatisfy { try CostFormulas.cost(of: $0.node) == $0.cost })
-        #expect(rows.count == (try LayerGraph(configuration)).nodes.count)
         #expect(rows.reduce(0) { $0 + $1.cost.macs } == fast.macs)
         #expect(rows.reduce(0) { $0 + $1.cost.fullFlops } == fast.flops)
       }
