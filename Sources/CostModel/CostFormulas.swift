@@ -21,8 +21,8 @@ public enum CostFormulas {
   public static func cost(of node: LayerNode) throws(ConfigurationError) -> LayerCost {
     let checked = Checked(path: node.path)
     var cost = LayerCost()
-    let output = try checked.elements(node.outputShape)
-    let input = try checked.elements(node.inputShape)
+    let output = try checked.elements(of: node, output: true)
+    let input = try checked.elements(of: node, output: false)
     cost.outputElements = output
     switch node.kind {
     case .input:
@@ -71,9 +71,29 @@ struct Checked {
   /// The node whose counts are computed, named in overflow errors.
   let path: NodePath
 
+  /// `N·C·T·H·W` of `node`'s output (`output`) or first input shape.
+  ///
+  /// Reads the five extents one by one rather than copying the shape, and names the shape in the error only on the
+  /// cold path: the node was stored a moment ago by the builder, field by field, and a copy reads it back with wider
+  /// loads, which wait for those stores to complete.
   @inline(__always)
-  func elements(_ shape: TensorShape) throws(ConfigurationError) -> Int {
-    do { return try shape.elementCount() } catch { throw overflow("element count of \(shape)") }
+  func elements(of node: borrowing LayerNode, output: Bool) throws(ConfigurationError) -> Int {
+    let n = output ? node.outputShape.batch : node.inputShape.batch
+    let c = output ? node.outputShape.channels : node.inputShape.channels
+    let t = output ? node.outputShape.frames : node.inputShape.frames
+    let h = output ? node.outputShape.height : node.inputShape.height
+    let w = output ? node.outputShape.width : node.inputShape.width
+    let (a, o1) = n.multipliedReportingOverflow(by: c)
+    let (b, o2) = a.multipliedReportingOverflow(by: t)
+    let (d, o3) = b.multipliedReportingOverflow(by: h)
+    let (e, o4) = d.multipliedReportingOverflow(by: w)
+    if o1 || o2 || o3 || o4 { throw elementOverflow(node, output: output) }
+    return e
+  }
+
+  @inline(never)
+  private func elementOverflow(_ node: borrowing LayerNode, output: Bool) -> ConfigurationError {
+    overflow("element count of \(output ? node.outputShape : node.inputShape)")
   }
 
   @inline(__always)

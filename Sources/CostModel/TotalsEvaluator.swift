@@ -33,11 +33,15 @@ public struct TotalsEvaluator {
   /// Per held configuration: whether every count of its known segments is below 2^40.
   private var smallCounts: [Bool] = []
   private var stageOutputs: [TensorShape] = []
-  /// Open-addressing hash index into `keys`: entry + 1, 0 for an empty slot.
-  private var slots: [Int32]
-  /// Segment totals and output shapes by segment description, shared between entries; cleared with them.
-  private var shared: [SegmentKey: (CostTotals, TensorShape)] = [:]
-  private let slotMask: Int
+  /// Entries by their key's hash.
+  private var index: HashIndex
+  /// Segment totals and output shapes by segment description, shared between entries; cleared with them, and on
+  /// their own when `sharedCapacity` are held (a small table stays in cache: most lookups find nothing, since
+  /// configurations that differ in more than the class count or the batch rarely share a block).
+  private var sharedKeys: [SegmentKey] = []
+  private var sharedValues: [(CostTotals, TensorShape)] = []
+  private var sharedIndex = HashIndex(minimumCapacity: sharedCapacity)
+  static let sharedCapacity = 1 << 12
 
   static let segmentsPerEntry = 14
   static let stem = 0
@@ -50,10 +54,7 @@ public struct TotalsEvaluator {
   public init(elementType: ElementType = .f32, capacity: Int = 1 << 14) {
     self.elementType = elementType
     self.capacity = Swift.max(1, capacity)
-    var slotCount = 16
-    while slotCount < 2 * self.capacity { slotCount *= 2 }
-    slots = Array(repeating: 0, count: slotCount)
-    slotMask = slotCount - 1
+    index = HashIndex(minimumCapacity: self.capacity)
   }
 
   /// The totals of `configuration`: equal to `CostReport.totals(configuration, elementType: elementType)`.
@@ -69,8 +70,10 @@ public struct TotalsEvaluator {
     known.removeAll(keepingCapacity: true)
     smallCounts.removeAll(keepingCapacity: true)
     stageOutputs.removeAll(keepingCapacity: true)
-    shared.removeAll(keepingCapacity: true)
-    for slot in slots.indices { slots[slot] = 0 }
+    index.removeAll()
+    sharedKeys.removeAll(keepingCapacity: true)
+    sharedValues.removeAll(keepingCapacity: true)
+    sharedIndex.removeAll()
   }
 
   /// The memo path; throws on any failure (the caller then asks the reference path).
@@ -131,13 +134,8 @@ public struct TotalsEvaluator {
 
   /// The entry for `key`, created (stem, head and every block 0 priced) if new.
   private mutating func entry(for key: Key, _ configuration: ModelConfiguration) throws(ConfigurationError) -> Int {
-    var slot = key.hashValue & slotMask
-    while true {
-      let stored = Int(slots[slot])
-      if stored == 0 { break }
-      if keys[stored - 1] == key { return stored - 1 }
-      slot = (slot + 1) & slotMask
-    }
+    let hash = key.hashValue
+    if let entry = index.first(hash: hash, where: { keys[$0] == key }) { return entry }
     // New: price what does not depend on depth and is always present, then index it.
     let builder = try X3DBuilder(configuration)
     var priced = [CostTotals](repeating: CostTotals(), count: Self.segmentsPerEntry)
@@ -151,18 +149,13 @@ public struct TotalsEvaluator {
     }
     (priced[Self.head], _) = try sharedPrice(.head(input: shape), builder)
 
-    if keys.count >= capacity {
-      removeAll()
-      slot = key.hashValue & slotMask
-      while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-    }
-    let entry = keys.count
+    if keys.count >= capacity { removeAll() }
+    let entry = index.append(hash: hash)
     keys.append(key)
     segments.append(contentsOf: priced)
     known.append(Self.stemAndHeadKnown | (1 << 2) | (1 << 5) | (1 << 8) | (1 << 11))
     smallCounts.append(priced.allSatisfy(Self.isSmall))
     stageOutputs.append(contentsOf: outputs)
-    slots[slot] = Int32(entry + 1)
     return entry
   }
 
@@ -201,9 +194,17 @@ public struct TotalsEvaluator {
     -> (CostTotals, TensorShape)
   {
     let key = SegmentKey(segment, builder)
-    if let known = shared[key] { return known }
+    let hash = key.mixedHash
+    if let known = sharedIndex.first(hash: hash, where: { sharedKeys[$0] == key }) { return sharedValues[known] }
     let priced = try price(segment, builder)
-    shared[key] = priced
+    if sharedKeys.count >= Self.sharedCapacity {
+      sharedKeys.removeAll(keepingCapacity: true)
+      sharedValues.removeAll(keepingCapacity: true)
+      sharedIndex.removeAll()
+    }
+    sharedIndex.append(hash: hash)
+    sharedKeys.append(key)
+    sharedValues.append(priced)
     return priced
   }
 
@@ -259,8 +260,8 @@ public struct TotalsEvaluator {
       }
     }
 
-    /// One multiplicative mix of every field, handed to the hasher as a single word (cheap to hash and rehash).
-    func hash(into hasher: inout Hasher) {
+    /// One multiplicative mix of every field.
+    var mixedHash: Int {
       var h: UInt64 = 0x9E37_79B9_7F4A_7C15
       @inline(__always) func mix(_ value: Int) {
         h = (h ^ UInt64(bitPattern: Int64(value))) &* 0xBF58_476D_1CE4_E5B9
@@ -283,8 +284,10 @@ public struct TotalsEvaluator {
       mix(poolKernel.h)
       mix(poolKernel.w)
       mix(implementation == .paper ? 0 : implementation == .slowfast ? 1 : 2)
-      hasher.combine(h)
+      return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(mixedHash) }
   }
 
   /// Everything in a configuration that a segment's cost can depend on: all but the depth factor (and the γ

@@ -1,13 +1,35 @@
 /// A 3-D extent or offset along `(T, H, W)`.
+///
+/// Stored as three 32-bit integers (every kernel, stride, padding and pool window of a valid configuration is at
+/// most ``ModelConfiguration/maximumExtent``), so that a layer node stays small: nodes are copied into every
+/// per-layer row.
 public struct Triple: Hashable, Sendable, CustomStringConvertible {
-  public var t: Int
-  public var h: Int
-  public var w: Int
+  private var storage: (t: Int32, h: Int32, w: Int32)
 
+  /// Traps when an extent does not fit in 32 bits.
   public init(_ t: Int, _ h: Int, _ w: Int) {
-    self.t = t
-    self.h = h
-    self.w = w
+    storage = (Int32(t), Int32(h), Int32(w))
+  }
+
+  public var t: Int {
+    get { Int(storage.t) }
+    set { storage.t = Int32(newValue) }
+  }
+  public var h: Int {
+    get { Int(storage.h) }
+    set { storage.h = Int32(newValue) }
+  }
+  public var w: Int {
+    get { Int(storage.w) }
+    set { storage.w = Int32(newValue) }
+  }
+
+  public static func == (a: Triple, b: Triple) -> Bool { a.storage == b.storage }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(storage.t)
+    hasher.combine(storage.h)
+    hasher.combine(storage.w)
   }
 
   public static let one = Triple(1, 1, 1)
@@ -22,10 +44,10 @@ public struct Triple: Hashable, Sendable, CustomStringConvertible {
 public struct Convolution: Hashable, Sendable {
   public var inChannels: Int
   public var outChannels: Int
+  public var groups: Int
   public var kernel: Triple
   public var stride: Triple
   public var padding: Triple
-  public var groups: Int
   public var hasBias: Bool
 
   public init(

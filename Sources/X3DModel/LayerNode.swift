@@ -30,15 +30,16 @@ public struct LayerNode: Hashable, Sendable {
   }
 }
 
-/// Up to two node indices, stored inline (no allocation).
+/// Up to two node indices, stored inline (no allocation; −1 marks an absent input).
 public struct NodeInputs: Hashable, Sendable, Sequence {
-  public let first: Int?
-  public let second: Int?
+  @usableFromInline let storage: (first: Int, second: Int)
+
+  public var first: Int? { storage.first < 0 ? nil : storage.first }
+  public var second: Int? { storage.second < 0 ? nil : storage.second }
 
   @usableFromInline
   init(first: Int?, second: Int?) {
-    self.first = first
-    self.second = second
+    storage = (first ?? -1, second ?? -1)
   }
 
   public static let none = NodeInputs(first: nil, second: nil)
@@ -51,6 +52,13 @@ public struct NodeInputs: Hashable, Sendable, Sequence {
   @inlinable
   public func shifted(by shift: Int) -> NodeInputs {
     NodeInputs(first: first.map { $0 + shift }, second: second.map { $0 + shift })
+  }
+
+  public static func == (a: NodeInputs, b: NodeInputs) -> Bool { a.storage == b.storage }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(storage.first)
+    hasher.combine(storage.second)
   }
 
   public func makeIterator() -> IndexingIterator<[Int]> {

@@ -1,6 +1,7 @@
 /// The part of the network a node belongs to, for per-stage reports.
 public enum StageID: Int, CaseIterable, Hashable, Sendable, Comparable {
-  case input = 0, stem, res2, res3, res4, res5, head
+  case input = 0
+  case stem, res2, res3, res4, res5, head
 
   public var name: String {
     switch self {
@@ -74,14 +75,20 @@ public enum Component: Hashable, Sendable {
 /// not modules, are named `<block>.add`; the head's mean over positions `head.mean`.
 public struct NodePath: Hashable, Sendable, CustomStringConvertible {
   public var stage: StageID
-  /// Block index within a residual stage; nil outside residual stages.
-  public var block: Int?
   public var component: Component
+  /// The block index, or −1 outside residual stages (32 bits keep the path, and every node, small).
+  private var blockIndex: Int32
 
   public init(stage: StageID, block: Int? = nil, component: Component) {
     self.stage = stage
-    self.block = block
+    self.blockIndex = Int32(block ?? -1)
     self.component = component
+  }
+
+  /// Block index within a residual stage; nil outside residual stages.
+  public var block: Int? {
+    get { blockIndex < 0 ? nil : Int(blockIndex) }
+    set { blockIndex = Int32(newValue ?? -1) }
   }
 
   public var description: String {
