@@ -37,11 +37,12 @@ public struct TotalsEvaluator {
   private var index: HashIndex
   /// Segment totals and output shapes by segment description, shared between entries; cleared with them, and on
   /// their own when `sharedCapacity` are held (a small table stays in cache: most lookups find nothing, since
-  /// configurations that differ in more than the class count or the batch rarely share a block).
+  /// configurations share a segment only where they differ in nothing it reads).
   private var sharedKeys: [SegmentKey] = []
   private var sharedValues: [(CostTotals, TensorShape)] = []
-  private var sharedIndex = HashIndex(minimumCapacity: sharedCapacity)
-  static let sharedCapacity = 1 << 12
+  private var sharedIndex: HashIndex
+  /// Shared segments held before that table is cleared.
+  public let sharedCapacity: Int
 
   static let segmentsPerEntry = 14
   static let stem = 0
@@ -51,9 +52,12 @@ public struct TotalsEvaluator {
   /// - Parameters:
   ///   - elementType: the element type memory figures are given in.
   ///   - capacity: how many configurations (without their depth factor) to remember, at about 1.2 kB each.
-  public init(elementType: ElementType = .f32, capacity: Int = 1 << 14) {
+  ///   - sharedCapacity: how many segments to remember for sharing between configurations, at about 0.2 kB each.
+  public init(elementType: ElementType = .f32, capacity: Int = 1 << 14, sharedCapacity: Int = 1 << 12) {
     self.elementType = elementType
     self.capacity = Swift.max(1, capacity)
+    self.sharedCapacity = Swift.max(1, sharedCapacity)
+    sharedIndex = HashIndex(minimumCapacity: self.sharedCapacity)
     index = HashIndex(minimumCapacity: self.capacity)
   }
 
@@ -197,7 +201,7 @@ public struct TotalsEvaluator {
     let hash = key.mixedHash
     if let known = sharedIndex.first(hash: hash, where: { sharedKeys[$0] == key }) { return sharedValues[known] }
     let priced = try price(segment, builder)
-    if sharedKeys.count >= Self.sharedCapacity {
+    if sharedKeys.count >= sharedCapacity {
       sharedKeys.removeAll(keepingCapacity: true)
       sharedValues.removeAll(keepingCapacity: true)
       sharedIndex.removeAll()

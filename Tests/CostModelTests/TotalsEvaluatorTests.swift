@@ -11,10 +11,11 @@ struct TotalsEvaluatorTests {
   }
 
   static func expectAgreement(
-    _ configurations: [ModelConfiguration], capacity: Int, sourceLocation: SourceLocation = #_sourceLocation
+    _ configurations: [ModelConfiguration], capacity: Int, sharedCapacity: Int = 1 << 12,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     for elementType in ElementType.allCases {
-      var evaluator = TotalsEvaluator(elementType: elementType, capacity: capacity)
+      var evaluator = TotalsEvaluator(elementType: elementType, capacity: capacity, sharedCapacity: sharedCapacity)
       for configuration in configurations {
         let fast = outcome { () throws(ConfigurationError) in try evaluator.totals(configuration) }
         let reference = outcome { () throws(ConfigurationError) in
@@ -81,8 +82,8 @@ struct TotalsEvaluatorTests {
   }
 
   /// A grid like the sweep's (crops 8 apart, so later stages and heads are shared between crops; stems between
-  /// bottleneck factors), at several depths and element types, with a memo that holds all of it and one that is
-  /// cleared often.
+  /// bottleneck factors), at several depths and element types, with a memo that holds all of it, one that is
+  /// cleared often, and a shared-segment table that is cleared often.
   @Test func agreesOnASharedGrid() throws {
     var configurations: [ModelConfiguration] = []
     for bottleneck in [1.0, 2.25] {
@@ -100,5 +101,6 @@ struct TotalsEvaluatorTests {
     }
     Self.expectAgreement(configurations, capacity: 1 << 10)
     Self.expectAgreement(configurations, capacity: 7)
+    Self.expectAgreement(configurations, capacity: 1 << 10, sharedCapacity: 5)
   }
 }
