@@ -2,7 +2,8 @@ import CostModel
 import X3DModel
 
 /// Cost-model speed, on one core:
-/// 1. a full per-layer analysis (every node built, priced and kept) of one configuration, median over runs;
+/// 1. a full per-layer analysis of one configuration (`CostReport(perLayer: true)`: totals, memory, and one row per
+///    node of the full graph, kept), median over runs;
 /// 2. totals for 1,000,000 distinct configurations through `TotalsEvaluator` (the sweep path), configurations per
 ///    second; and `CostReport.totals` alone on the first 100,000 (the reference path).
 
