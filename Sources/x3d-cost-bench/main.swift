@@ -22,6 +22,8 @@ let mode = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
 
 for preset in [Preset.xs, .m, .xl] where mode != "totals" {
   let configuration = try ModelConfiguration(preset: preset)
+  // Warm-up (caches, the allocator's heap for the row storage), not measured.
+  for _ in 0..<100 { sink &+= try CostReport(configuration, perLayer: true).layers.count }
   var samples: [Double] = []
   for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
     let elapsed = try clock.measure {
