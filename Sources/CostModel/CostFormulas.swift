@@ -73,22 +73,14 @@ struct Checked {
 
   /// `N·C·T·H·W` of `node`'s output (`output`) or first input shape.
   ///
-  /// Reads the five extents one by one rather than copying the shape, and names the shape in the error only on the
-  /// cold path: the node was stored a moment ago by the builder, field by field, and a copy reads it back with wider
+  /// Counts in place and names the shape in the error only on the cold path: the node was stored a moment ago by
+  /// the builder, field by field, and a copy of the shape (which the message would need) reads it back with wider
   /// loads, which wait for those stores to complete.
   @inline(__always)
   func elements(of node: borrowing LayerNode, output: Bool) throws(ConfigurationError) -> Int {
-    let n = output ? node.outputShape.batch : node.inputShape.batch
-    let c = output ? node.outputShape.channels : node.inputShape.channels
-    let t = output ? node.outputShape.frames : node.inputShape.frames
-    let h = output ? node.outputShape.height : node.inputShape.height
-    let w = output ? node.outputShape.width : node.inputShape.width
-    let (a, o1) = n.multipliedReportingOverflow(by: c)
-    let (b, o2) = a.multipliedReportingOverflow(by: t)
-    let (d, o3) = b.multipliedReportingOverflow(by: h)
-    let (e, o4) = d.multipliedReportingOverflow(by: w)
-    if o1 || o2 || o3 || o4 { throw elementOverflow(node, output: output) }
-    return e
+    let count = output ? try? node.outputShape.elementCount() : try? node.inputShape.elementCount()
+    guard let count else { throw elementOverflow(node, output: output) }
+    return count
   }
 
   @inline(never)
