@@ -65,3 +65,21 @@ struct HashIndex {
     for entry in hashes.indices { place(entry) }
   }
 }
+
+/// The multiplicative mix behind the hashes ``HashIndex`` is given (splitmix64's constants): cheap, and good enough
+/// for private tables.
+struct HashMix {
+  private var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+  @inline(__always)
+  mutating func add(_ value: UInt64) {
+    h = (h ^ value) &* 0xBF58_476D_1CE4_E5B9
+    h ^= h >> 29
+  }
+
+  @inline(__always)
+  mutating func add(_ value: Int) { add(UInt64(bitPattern: Int64(value))) }
+
+  /// The hash of everything added so far.
+  var value: Int { Int(truncatingIfNeeded: h ^ (h >> 32)) }
+}

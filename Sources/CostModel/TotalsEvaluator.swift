@@ -266,29 +266,25 @@ public struct TotalsEvaluator {
 
     /// One multiplicative mix of every field.
     var mixedHash: Int {
-      var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-      @inline(__always) func mix(_ value: Int) {
-        h = (h ^ UInt64(bitPattern: Int64(value))) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
-      }
-      mix(segment)
-      mix(input.batch)
-      mix(input.channels)
-      mix(input.frames)
-      mix(input.height)
-      mix(input.width)
-      mix(input.isFlat ? 1 : 0)
-      mix(inWidth)
-      mix(width)
-      mix(innerWidth)
-      mix(squeezeWidth)
-      mix(headOutWidth)
-      mix(classes)
-      mix(poolKernel.t)
-      mix(poolKernel.h)
-      mix(poolKernel.w)
-      mix(implementation == .paper ? 0 : implementation == .slowfast ? 1 : 2)
-      return Int(truncatingIfNeeded: h ^ (h >> 32))
+      var h = HashMix()
+      h.add(segment)
+      h.add(input.batch)
+      h.add(input.channels)
+      h.add(input.frames)
+      h.add(input.height)
+      h.add(input.width)
+      h.add(input.isFlat ? 1 : 0)
+      h.add(inWidth)
+      h.add(width)
+      h.add(innerWidth)
+      h.add(squeezeWidth)
+      h.add(headOutWidth)
+      h.add(classes)
+      h.add(poolKernel.t)
+      h.add(poolKernel.h)
+      h.add(poolKernel.w)
+      h.add(implementation == .paper ? 0 : implementation == .slowfast ? 1 : 2)
+      return h.value
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(mixedHash) }
@@ -321,20 +317,16 @@ public struct TotalsEvaluator {
     /// A quick multiplicative mix (the table is private; no adversarial keys).
     @inline(__always)
     var hashValue: Int {
-      var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-      @inline(__always) func mix(_ value: UInt64) {
-        h = (h ^ value) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
-      }
-      mix(UInt64(bitPattern: Int64(frames)))
-      mix(UInt64(bitPattern: Int64(crop)))
-      mix(UInt64(bitPattern: Int64(testCrop)))
-      mix(widthFactor)
-      mix(bottleneckFactor)
-      mix(UInt64(bitPattern: Int64(classes)))
-      mix(UInt64(bitPattern: Int64(batch)))
-      mix(implementation == .paper ? 0 : implementation == .slowfast ? 1 : 2)
-      return Int(truncatingIfNeeded: h ^ (h >> 32))
+      var h = HashMix()
+      h.add(frames)
+      h.add(crop)
+      h.add(testCrop)
+      h.add(widthFactor)
+      h.add(bottleneckFactor)
+      h.add(classes)
+      h.add(batch)
+      h.add(implementation == .paper ? 0 : implementation == .slowfast ? 1 : 2)
+      return h.value
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(hashValue) }
