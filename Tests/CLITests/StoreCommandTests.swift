@@ -61,14 +61,21 @@ struct StoreCommandTests {
   @Test func ctrlCCommitsTheCurrentBatchAndTheSweepResumes() throws {
     let here = try directory()
     defer { try? FileManager.default.removeItem(at: here) }
-    let flags = ["sweep", "--name", "long", "--frames", "1:200", "--crop", "64:856:8", "--batch-size", "500"]
+    let flags = ["sweep", "--name", "long", "--frames", "1:400", "--crop", "64:856:8", "--batch-size", "500"]
     let process = Process()
     process.executableURL = CommandRunner.executable
     process.arguments = flags
     process.currentDirectoryURL = here
     process.standardOutput = Pipe()
     try process.run()
-    Thread.sleep(forTimeInterval: 0.7)
+    // Interrupt once the first batch is committed, not after a fixed delay: by then the handler is installed
+    // (a loaded machine can start the process late), and the sweep is far from done (a fast one can finish early).
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+      let progress = try CommandRunner.run(["query", "SELECT next_index FROM sweeps", "--format", "csv"], in: here)
+      if let last = progress.standardOutput.split(separator: "\r\n").last, let index = Int(last), index > 0 { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
     kill(process.processIdentifier, SIGINT)
     process.waitUntilExit()
     #expect(process.terminationStatus == 130)
@@ -83,7 +90,7 @@ struct StoreCommandTests {
     #expect(resumed.status == 0 && resumed.standardOutput.contains("resumed at"), "\(resumed.standardOutput)")
     let total = try CommandRunner.run(
       ["query", "SELECT count(DISTINCT key) FROM configs", "--format", "csv"], in: here)
-    #expect(total.standardOutput.hasSuffix("\r\n20000\r\n"), "\(total.standardOutput)")
+    #expect(total.standardOutput.hasSuffix("\r\n40000\r\n"), "\(total.standardOutput)")
   }
 
   @Test func importParetoPlotAndExport() throws {
