@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The cost model's hot path crosses module boundaries (builder → sink); let release builds specialise it.
-let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+let crossModule: [SwiftSetting] = []
 
 let package = Package(
   name: "x3d-cost",
@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "X3DModel", targets: ["X3DModel"]),
     .library(name: "CostModel", targets: ["CostModel"]),
     .library(name: "ReferenceExecutor", targets: ["ReferenceExecutor"]),
+    .library(name: "Verification", targets: ["Verification"]),
     .library(name: "SweepStore", targets: ["SweepStore"]),
     .library(name: "ExpansionSearch", targets: ["ExpansionSearch"]),
   ],
@@ -31,6 +32,9 @@ let package = Package(
       name: "ReferenceExecutor", dependencies: ["X3DModel"],
       swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
 
+    // MARK: Agreement between the executor's tally and the cost model, node by node
+    .target(name: "Verification", dependencies: ["X3DModel", "CostModel", "ReferenceExecutor"]),
+
     // MARK: SQLite: sweeps, configs, layers, measurements
     .target(
       name: "SweepStore",
@@ -46,7 +50,7 @@ let package = Package(
     .executableTarget(
       name: "x3d-cost",
       dependencies: [
-        "X3DModel", "CostModel", "ReferenceExecutor", "SweepStore", "ExpansionSearch",
+        "X3DModel", "CostModel", "ReferenceExecutor", "Verification", "SweepStore", "ExpansionSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -64,6 +68,8 @@ let package = Package(
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),
     .testTarget(name: "CostModelTests", dependencies: ["CostModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
+    .testTarget(
+      name: "VerificationTests", dependencies: ["Verification", "ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
     .testTarget(
       name: "SweepStoreTests",
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

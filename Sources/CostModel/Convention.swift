@@ -8,21 +8,18 @@ public enum Convention: String, CaseIterable, Sendable, Codable {
   /// Full floating-point operations: 2 per multiply-add plus every elementwise operation (X3D-M: about 9.6 G).
   case flops
 
-  /// The headline value under this convention.
-  public func value(of totals: CostTotals) -> Int {
+  /// The field this convention leads with.
+  public var field: CostField {
     switch self {
-    case .paper: totals.macs
-    case .fvcore: totals.fvcoreFlops
-    case .flops: totals.flops
+    case .paper: .macs
+    case .fvcore: .fvcoreFlops
+    case .flops: .flops
     }
   }
 
+  /// The headline value under this convention.
+  public func value(of totals: CostTotals) -> Int { totals[field] }
+
   /// The unit label printed beside the headline.
-  public var label: String {
-    switch self {
-    case .paper: "multiply-adds (conv + linear; the paper's \"FLOPs\")"
-    case .fvcore: "fvcore FlopCountAnalysis (MACs + 2·BN elements)"
-    case .flops: "full FLOPs (2 per MAC + elementwise)"
-    }
-  }
+  public var label: String { field.label }
 }

@@ -16,8 +16,8 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// The network's totals over the nodes received so far.
   public var totals: CostTotals {
     var totals = sums
-    totals.inferencePeakBytes = peak.peakBytes
-    totals.trainingActivationBytes = training.totalBytes
+    totals[.inferencePeakBytes] = peak.peakBytes
+    totals[.trainingActivationBytes] = training.totalBytes
     return totals
   }
 
@@ -35,7 +35,7 @@ public struct CostAccumulator: LayerSink, Sendable {
     let cost = try CostFormulas.cost(of: node)
     let outputBytes = try peak.run(
       index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
-      outputElements: cost.outputElements,
+      outputElements: cost[.outputElements],
       path: node.path)
     try training.run(
       index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
@@ -49,29 +49,15 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// Adds `copies` copies of `cost` to the sums.
   @inline(__always)
   mutating func add(_ cost: LayerCost, copies: Int, _ path: NodePath) throws(ConfigurationError) {
-    let sum = Checked(path: path)
-    sums.convMacs = try sum.accumulate(sums.convMacs, cost.convolutionMACs, copies)
-    sums.linearMacs = try sum.accumulate(sums.linearMacs, cost.linearMACs, copies)
-    sums.params = try sum.accumulate(sums.params, cost.parameterCount, copies)
-    sums.paramsNoBN = try sum.accumulate(
-      sums.paramsNoBN, cost.parameterCount - cost.batchNormParameterCount, copies)
-    sums.bnElements = try sum.accumulate(sums.bnElements, cost.batchNormElements, copies)
-    sums.activations = try sum.accumulate(sums.activations, cost.fvcoreActivationCount, copies)
-    sums.flops = try sum.accumulate(sums.flops, cost.fullFlops, copies)
-    sums.macs = try sum.sum(sums.convMacs, sums.linearMacs)
+    guard let sum = sums.adding(cost, copies: copies) else {
+      throw .overflow(node: path.description, quantity: "a network sum")
+    }
+    sums = sum
   }
 
   /// Lets the live tensor of node `from` stand for node `to`'s output in both memory trackers.
   mutating func relabel(_ from: Int, as to: Int, readers: Int) {
     peak.relabel(from, as: to, readers: readers)
     training.relabel(from, as: to, readers: readers)
-  }
-}
-
-extension Checked {
-  /// `total + value·copies`, overflow-checked.
-  @inline(__always)
-  func accumulate(_ total: Int, _ value: Int, _ copies: Int) throws(ConfigurationError) -> Int {
-    try sum(total, product(value, copies))
   }
 }

@@ -1,7 +1,9 @@
 import X3DModel
 
-/// The one table of per-layer formulas: each kind of node, its multiply-adds, parameters, BatchNorm elements,
-/// output elements and full FLOPs. Pure functions of the node's kind and shapes, every product overflow-checked.
+/// The one table of per-layer formulas: each kind of node, its value of every per-node ``CostField``. Pure
+/// functions of the node's kind and shapes, every product overflow-checked. Per node, `macs = conv_macs +
+/// linear_macs`, `fvcore_flops = macs + 2·bn_elements` and `params_no_bn = params − BatchNorm's γ, β`, so every
+/// network figure is a plain sum over nodes.
 ///
 /// | kind | MACs | parameters | full FLOPs (besides 2·MACs) |
 /// |---|---|---|---|
@@ -23,7 +25,7 @@ public enum CostFormulas {
     var cost = LayerCost()
     let output = try checked.elements(of: node, output: true)
     let input = try checked.elements(of: node, output: false)
-    cost.outputElements = output
+    cost[.outputElements] = output
     switch node.kind {
     case .input:
       break
@@ -31,36 +33,43 @@ public enum CostFormulas {
       let taps = try checked.product(
         conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
       let weights = try checked.product(conv.outChannels, taps)
-      cost.parameterCount = try checked.sum(weights, conv.hasBias ? conv.outChannels : 0)
-      cost.convolutionMACs = try checked.product(output, taps)
-      cost.fvcoreActivationCount = output
-      cost.fullFlops = try checked.sum(
-        checked.product(2, cost.convolutionMACs), conv.hasBias ? output : 0)
+      let macs = try checked.product(output, taps)
+      cost[.params] = try checked.sum(weights, conv.hasBias ? conv.outChannels : 0)
+      cost[.paramsNoBN] = cost[.params]
+      cost[.convMacs] = macs
+      cost[.macs] = macs
+      cost[.fvcoreFlops] = macs
+      cost[.activations] = output
+      cost[.flops] = try checked.sum(checked.product(2, macs), conv.hasBias ? output : 0)
     case .linear(let linear):
-      cost.parameterCount = try checked.sum(
+      let macs = try checked.product(output, linear.inFeatures)
+      cost[.params] = try checked.sum(
         checked.product(linear.inFeatures, linear.outFeatures),
         linear.hasBias ? linear.outFeatures : 0)
-      cost.linearMACs = try checked.product(output, linear.inFeatures)
-      cost.fvcoreActivationCount = output
-      cost.fullFlops = try checked.sum(
-        checked.product(2, cost.linearMACs), linear.hasBias ? output : 0)
+      cost[.paramsNoBN] = cost[.params]
+      cost[.linearMacs] = macs
+      cost[.macs] = macs
+      cost[.fvcoreFlops] = macs
+      cost[.activations] = output
+      cost[.flops] = try checked.sum(checked.product(2, macs), linear.hasBias ? output : 0)
     case .batchNorm:
-      cost.parameterCount = try checked.product(2, node.inputShape.channels)
-      cost.batchNormParameterCount = cost.parameterCount
-      cost.batchNormElements = input
-      cost.fullFlops = try checked.product(2, input)
+      // γ and β are parameters of the model zoos, not of the paper; fvcore charges 2 per normalised element.
+      cost[.params] = try checked.product(2, node.inputShape.channels)
+      cost[.bnElements] = input
+      cost[.fvcoreFlops] = try checked.product(2, input)
+      cost[.flops] = try checked.product(2, input)
     case .relu, .channelScale, .residualAdd:
-      cost.fullFlops = output
+      cost[.flops] = output
     case .sigmoid:
-      cost.fullFlops = try checked.product(4, output)
+      cost[.flops] = try checked.product(4, output)
     case .swish:
-      cost.fullFlops = try checked.product(5, output)
+      cost[.flops] = try checked.product(5, output)
     case .softmax:
-      cost.fullFlops = try checked.product(3, output)
+      cost[.flops] = try checked.product(3, output)
     case .globalAveragePool, .positionMean:
-      cost.fullFlops = input
+      cost[.flops] = input
     case .averagePool(let kernel):
-      cost.fullFlops = try checked.product(output, kernel.volume)
+      cost[.flops] = try checked.product(output, kernel.volume)
     }
     return cost
   }

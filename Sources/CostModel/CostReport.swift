@@ -22,7 +22,7 @@ public struct CostReport: Sendable {
     if perLayer {
       // The rows are written straight into the report's array storage, sized for the largest graph.
       var failure: ConfigurationError? = nil
-      self.layers = [LayerRow](unsafeUninitializedCapacity: Self.maximumNodeCount(builder.architecture)) {
+      self.layers = [LayerRow](unsafeUninitializedCapacity: Schedule.maximumNodeCount(builder.architecture)) {
         buffer, count in
         var sink = FullGraphSink(
           accumulator: accumulator, stageBlocks: builder.architecture.stages.map(\.blocks), rows: buffer)
@@ -54,13 +54,6 @@ public struct CostReport: Sendable {
       elementType: elementType, implementation: configuration.implementation)
     try builder.emit(into: &accumulator, granularity: .distinctBlocks)
     return accumulator.totals
-  }
-
-  /// At most how many nodes the full graph has: input, stem (4) and head (10), and per block at most 19 (11 in
-  /// every block, 6 for squeeze-excitation, 2 for a projection shortcut). Reserving it spares the row array from
-  /// growing (and copying) while the rows arrive.
-  static func maximumNodeCount(_ architecture: X3DArchitecture) -> Int {
-    15 + 19 * architecture.blockCount
   }
 
   /// Per-stage sums (requires a per-layer report).

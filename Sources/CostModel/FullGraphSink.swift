@@ -3,15 +3,15 @@ import X3DModel
 /// The sink of a per-layer analysis: one row per node of the full graph, written in place into ``CostReport``'s
 /// storage, without building or pricing repeated blocks again.
 ///
-/// In a residual stage of `n` blocks, block `j ≥ 3` is block `j − 2` renumbered (see
-/// ``LayerSink/repeatBlock(_:of:firstIndex:outputConsumers:)``), so its rows are block `j − 2`'s rows copied, with
-/// indices, inputs and block number shifted; their costs are added to the sums row by row.
+/// A block that ``Schedule/repeatedBlock(of:)`` says repeats an earlier one (see
+/// ``LayerSink/repeatBlock(_:of:firstIndex:outputConsumers:)``) gets that block's rows copied, with indices,
+/// inputs and block number shifted; their costs are added to the sums row by row.
 ///
 /// Memory is tracked as in a ``Granularity/distinctBlocks`` graph, whose totals the tests hold equal to the full
-/// graph's: the trackers see blocks 0, 1 and 2, block 1 counting `⌊n/2⌋` copies and block 2 `⌊(n−1)/2⌋`, and never
-/// see blocks 3…. The one tensor that crosses from those blocks to the next stage (or the head) is the last block's
-/// output; the trackers hold block 2's output in its place (same shape, same copies), so when the last block is
-/// copied, that tensor takes its index and its reader count.
+/// graph's: the trackers see the distinct blocks, each counting the copies ``Schedule`` gives it, and never see
+/// the repeated ones. The one tensor that crosses from a stage's blocks to the next stage (or the head) is its last
+/// block's output; the trackers hold the last distinct block's output in its place (same shape, same copies), so
+/// when the stage's last block is copied, that tensor takes its index and its reader count.
 public struct FullGraphSink: LayerSink {
   var accumulator: CostAccumulator
   /// Blocks per residual stage (res2…res5).
@@ -24,7 +24,8 @@ public struct FullGraphSink: LayerSink {
   /// The residual stage being emitted, and the index of the first node of each of its blocks so far.
   private var stage = StageID.input
   private var blockStarts: [Int] = []
-  /// The output of block 2 of the current stage, which stands for the stage's last block in the trackers.
+  /// The output of the current stage's last distinct block, which stands for the stage's last block in the
+  /// trackers.
   private var standIn: Int? = nil
 
   /// A sink writing into `rows` (uninitialised), which must have room for every node of the graph.
@@ -36,7 +37,7 @@ public struct FullGraphSink: LayerSink {
     blockStarts.reserveCapacity(stageBlocks.max() ?? 0)
   }
 
-  /// Nodes of the stem, the head and blocks 0…2: priced, tracked and kept.
+  /// Nodes of the stem, the head and the distinct blocks: priced, tracked and kept.
   @inline(__always)
   public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
     var copies = node.repeatCount
@@ -47,8 +48,7 @@ public struct FullGraphSink: LayerSink {
         standIn = nil
       }
       if block == blockStarts.count { blockStarts.append(node.index) }
-      copies = X3DBuilder.distinctRepeats(blocks: blocks(of: stage), index: block)
-      if block == 2 && node.path.component == .blockReLU { standIn = node.index }
+      copies = Schedule.copies(ofDistinctBlock: block, inStageOf: blocks(of: stage))
     }
     let cost = try accumulator.track(node, copies: copies)
     try accumulator.add(cost, copies: node.repeatCount, node.path)
@@ -70,15 +70,19 @@ public struct FullGraphSink: LayerSink {
     count += 1
   }
 
-  /// Blocks 3…: block − 2's rows copied and renumbered, their costs summed; the trackers skip them.
+  /// A repeated block: the rows of the block it repeats copied and renumbered, their costs summed; the trackers
+  /// skip them.
   public mutating func repeatBlock(_ block: Int, of stage: StageID, firstIndex: Int, outputConsumers: Int)
     throws(ConfigurationError) -> Int?
   {
+    guard let original = Schedule.repeatedBlock(of: block) else { return nil }
     precondition(
-      stage == self.stage && block == blockStarts.count && block >= 3 && firstIndex == count,
-      "blocks are offered in order, after the two they repeat")
-    let source = blockStarts[block - 2]
-    let copied = blockStarts[block - 1] - source
+      stage == self.stage && block == blockStarts.count && firstIndex == count,
+      "blocks are offered in order, after the block they repeat")
+    // The first repeated block follows the last distinct one, whose output is the node just before it.
+    if standIn == nil { standIn = firstIndex - 1 }
+    let source = blockStarts[original]
+    let copied = blockStarts[original + 1] - source
     let shift = firstIndex - source
     precondition(count + copied <= capacity, "more nodes than CostReport.maximumNodeCount")
     let copies = rows + firstIndex

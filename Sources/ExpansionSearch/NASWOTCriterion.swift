@@ -46,10 +46,7 @@ public struct NASWOTCriterion: Criterion {
     let graph = try LayerGraph(batched)
     let weights = ModelWeights.seeded(graph, seed: seed)
     let executor = Executor(graph: graph, weights: weights, backend: backend.make(threads: threads))
-    var generator = SplitMix64(seed: seed &+ 1)
-    let shape = graph.input.outputShape
-    let count = try shape.elementCount()
-    let input = try Tensor(shape: shape, scalars: (0..<count).map { _ in generator.uniform(-1, 1) })
+    let input = try Tensor.uniform(graph.input.outputShape, seed: seed &+ 1)
     var histogram = [Int](repeating: 0, count: 1 << batch)
     _ = try executor.run(input, checkFinite: false) { node, output in
       guard case .relu = node.kind else { return }

@@ -1,3 +1,4 @@
+import CostModel
 import Foundation
 
 /// A column a user can name in `pareto`, `plot` and `export`: a stored column of `configs`, or a measured metric
@@ -23,28 +24,18 @@ public struct ResultColumn: Hashable, Sendable {
   public var higherIsBetter: Bool
 
   /// The stored columns of `configs` that can be named, with labels and units, in table order.
-  public static let configColumns: [ResultColumn] = [
-    text("preset", "preset"), text("implementation", "implementation"),
-    number("gamma_tau", "γτ (sampling rate)", ""), number("gamma_t", "γt", ""),
-    number("gamma_s", "γs", ""),
-    number("gamma_w", "γw", ""), number("gamma_b", "γb", ""), number("gamma_d", "γd", ""),
-    number("frames", "frames T", "frames"), number("crop", "train crop S", "pixels"),
-    number("test_crop", "evaluated crop", "pixels"), number("width_factor", "width factor", ""),
-    number("depth_factor", "depth factor", ""),
-    number("bottleneck_factor", "bottleneck factor", ""),
-    number("classes", "classes", ""), number("batch", "batch", ""),
-    number("macs", "multiply-adds (conv + linear, the paper's FLOPs)", "MACs"),
-    number("conv_macs", "convolution multiply-adds", "MACs"),
-    number("linear_macs", "linear multiply-adds", "MACs"),
-    number("fvcore_flops", "fvcore FLOPs (MACs + 2·BN elements)", "FLOPs"),
-    number("flops", "full FLOPs (2 per MAC + elementwise)", "FLOPs"),
-    number("params", "parameters (with BN)", "parameters"),
-    number("params_no_bn", "parameters (without BN, the paper)", "parameters"),
-    number("bn_elements", "BN elements", "elements"),
-    number("activations", "activations (fvcore: conv + linear outputs)", "elements"),
-    number("inference_peak_bytes", "inference peak memory", "bytes"),
-    number("training_activation_bytes", "training activation memory", "bytes"),
-  ]
+  public static let configColumns: [ResultColumn] =
+    [
+      text("preset", "preset"), text("implementation", "implementation"),
+      number("gamma_tau", "γτ (sampling rate)", ""), number("gamma_t", "γt", ""),
+      number("gamma_s", "γs", ""),
+      number("gamma_w", "γw", ""), number("gamma_b", "γb", ""), number("gamma_d", "γd", ""),
+      number("frames", "frames T", "frames"), number("crop", "train crop S", "pixels"),
+      number("test_crop", "evaluated crop", "pixels"), number("width_factor", "width factor", ""),
+      number("depth_factor", "depth factor", ""),
+      number("bottleneck_factor", "bottleneck factor", ""),
+      number("classes", "classes", ""), number("batch", "batch", ""),
+    ] + CostField.networkTotals.map { field in number(field.name, field.label, field.unit.rawValue) }
 
   private static func text(_ name: String, _ label: String) -> ResultColumn {
     ResultColumn(

@@ -110,25 +110,30 @@ extension ResultsStore {
 
   // MARK: SQL
 
-  private static let insertConfigSQL = """
-    INSERT OR IGNORE INTO configs (sweep_id, key, preset, implementation, gamma_tau, gamma_t, gamma_s, gamma_w,
-      gamma_b, gamma_d, frames, crop, test_crop, width_factor, depth_factor, bottleneck_factor, classes, batch,
-      macs, conv_macs, linear_macs, fvcore_flops, flops, params, params_no_bn, bn_elements, activations,
-      inference_peak_bytes, training_activation_bytes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    """
+  /// The configuration columns of `configs`, then one column per network cost field (``CostField/networkTotals``).
+  private static let configColumns = [
+    "sweep_id", "key", "preset", "implementation", "gamma_tau", "gamma_t", "gamma_s", "gamma_w", "gamma_b",
+    "gamma_d", "frames", "crop", "test_crop", "width_factor", "depth_factor", "bottleneck_factor", "classes",
+    "batch",
+  ]
+  private static let insertConfigSQL = insertSQL(
+    "INSERT OR IGNORE INTO configs", configColumns + CostField.networkTotals.map(\.name))
 
-  private static let insertLayerSQL = """
-    INSERT INTO layers (config_id, position, name, kind, stage, input_shape, output_shape, geometry, macs, params,
-      bn_elements, activations, output_elements, flops)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    """
+  /// The node columns of `layers`, then one column per per-layer cost field (``CostField/perLayer``).
+  private static let layerColumns = [
+    "config_id", "position", "name", "kind", "stage", "input_shape", "output_shape", "geometry",
+  ]
+  private static let insertLayerSQL = insertSQL(
+    "INSERT INTO layers", layerColumns + CostField.perLayer.map(\.name))
+
+  private static func insertSQL(_ verb: String, _ columns: [String]) -> String {
+    "\(verb) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+  }
 
   /// Binds in the column order of ``insertConfigSQL``.
   private static func bind(_ row: EvaluatedConfiguration, sweepID: Int64, to b: inout RowBinder) {
     let c = row.configuration
     let g = c.gammas
-    let t = row.totals
     b.bind(sweepID)
     b.bind(row.key)
     b.bind(row.preset?.rawValue)
@@ -142,13 +147,7 @@ extension ResultsStore {
     b.bind(c.bottleneckFactor)
     b.bind(c.classes)
     b.bind(c.batch)
-    for value in [
-      t.macs, t.convMacs, t.linearMacs, t.fvcoreFlops, t.flops, t.params, t.paramsNoBN,
-      t.bnElements, t.activations,
-      t.inferencePeakBytes, t.trainingActivationBytes,
-    ] {
-      b.bind(value)
-    }
+    for field in CostField.networkTotals { b.bind(row.totals[field]) }
   }
 
   /// Binds in the column order of ``insertLayerSQL``.
@@ -161,13 +160,7 @@ extension ResultsStore {
     ] {
       b.bind(text)
     }
-    for value in [
-      layer.cost.macs, layer.cost.parameterCount, layer.cost.batchNormElements,
-      layer.cost.fvcoreActivationCount,
-      layer.cost.outputElements, layer.cost.fullFlops,
-    ] {
-      b.bind(value)
-    }
+    for field in CostField.perLayer { b.bind(layer.cost[field]) }
   }
 
   static func fetchSweep(_ db: Database, name: String) throws -> SweepState? {

@@ -1,8 +1,8 @@
-/// The blocks of one stage that a builder emits, each with how many blocks of the stage it stands for.
+/// The blocks of one stage that a builder emits, each with how many blocks of the stage it stands for
+/// (``Schedule``).
 ///
-/// Every block: `(0, 1), (1, 1), …, (n−1, 1)`. Distinct blocks: block 0, then block 1 standing for the `⌊n/2⌋`
-/// blocks at odd indices (no squeeze-excitation), then block 2 standing for the `⌊(n−1)/2⌋` blocks at even
-/// indices from 2 on (with squeeze-excitation).
+/// Every block: `(0, 1), (1, 1), …, (n−1, 1)`. Distinct blocks: `(0, 1)`, `(1, ⌊n/2⌋)`, `(2, ⌊(n−1)/2⌋)`, as far
+/// as the stage has them.
 struct BlockSchedule: Sequence {
   let blocks: Int
   let granularity: Granularity
@@ -11,7 +11,7 @@ struct BlockSchedule: Sequence {
   var last: Int {
     switch granularity {
     case .everyBlock: blocks - 1
-    case .distinctBlocks: Swift.min(blocks - 1, 2)
+    case .distinctBlocks: Swift.min(blocks, Schedule.distinctBlocksPerStage) - 1
     }
   }
 
@@ -27,16 +27,8 @@ struct BlockSchedule: Sequence {
       position += 1
       switch schedule.granularity {
       case .everyBlock: return (index, 1)
-      case .distinctBlocks:
-        return (index, BlockSchedule.distinctRepeats(blocks: schedule.blocks, index: index))
+      case .distinctBlocks: return (index, Schedule.copies(ofDistinctBlock: index, inStageOf: schedule.blocks))
       }
     }
-  }
-
-  /// How many blocks of a stage of `blocks` blocks the distinct block `index` (0, 1 or 2) stands for; 0 when the
-  /// stage has no such block.
-  @inline(__always)
-  static func distinctRepeats(blocks: Int, index: Int) -> Int {
-    index == 0 ? (blocks > 0 ? 1 : 0) : index == 1 ? blocks / 2 : Swift.max(0, (blocks - 1) / 2)
   }
 }

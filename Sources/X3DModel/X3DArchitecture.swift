@@ -38,7 +38,7 @@ public struct X3DArchitecture: Hashable, Sendable {
     var base = Self.baseStemWidth
     var stages: [Stage] = []
     stages.reserveCapacity(4)
-    for (index, baseBlocks) in Self.baseBlocks.enumerated() {
+    for index in Self.baseBlocks.indices {
       let id = StageID.residual(index)
       let width = widen(base)
       let inner = WidthRounding.innerWidth(width, bottleneckFactor: configuration.bottleneckFactor)
@@ -50,7 +50,7 @@ public struct X3DArchitecture: Hashable, Sendable {
       stages.append(
         Stage(
           id: id, width: width, innerWidth: inner, squeezeWidth: WidthRounding.squeezeWidth(inner),
-          blocks: WidthRounding.roundRepeats(baseBlocks, depthFactor: configuration.depthFactor)))
+          blocks: Self.blocks(inStage: index, depthFactor: configuration.depthFactor)))
       base = WidthRounding.roundWidth(base, multiplier: 2, minimum: 8, divisor: 8)
     }
     self.stages = stages
@@ -59,6 +59,19 @@ public struct X3DArchitecture: Hashable, Sendable {
     classes = configuration.classes
     let spatial = (configuration.crop + 31) / 32
     poolKernel = Triple(configuration.frames, spatial, spatial)
+  }
+
+  /// The width block `block` of residual stage `stage` reads: the stem's (res2 block 0), the previous stage's
+  /// (block 0 of a later stage) or the stage's own (every later block).
+  @inlinable
+  public func inputWidth(stage: Int, block: Int) -> Int {
+    block > 0 ? stages[stage].width : stage == 0 ? stemWidth : stages[stage - 1].width
+  }
+
+  /// Blocks of residual stage `stage` (0…3) at depth factor `depthFactor`: `⌈d·base⌉`.
+  @inlinable
+  public static func blocks(inStage stage: Int, depthFactor: Double) -> Int {
+    WidthRounding.roundRepeats(baseBlocks[stage], depthFactor: depthFactor)
   }
 
   /// Total residual blocks.

@@ -8,7 +8,7 @@
 ///            └──────────────────────────────────────── × →
 /// head:   conv_5 → bn → relu → avg_pool (T, ⌈S/32⌉, ⌈S/32⌉) → lin_5 → relu → projection → softmax → mean
 /// ```
-/// This is the only place that knows how X3D is wired.
+/// With ``Schedule`` (which blocks repeat), this is the only place that knows how X3D is wired.
 public struct X3DBuilder: Sendable {
   public let configuration: ModelConfiguration
   public let architecture: X3DArchitecture
@@ -32,14 +32,13 @@ public struct X3DBuilder: Sendable {
       NodePath(stage: .input, component: .input), .input, inputs: .none, from: inputShape, to: inputShape,
       consumers: 1)
     var x = try stem(clip, &emitter)
-    var inWidth = architecture.stemWidth
     for (stageIndex, stage) in architecture.stages.enumerated() {
       let isLastStage = stageIndex == architecture.stages.count - 1
       let blocks = Self.blocks(of: stage, granularity)
       for (block, repeats) in blocks {
         let isLastBlock = isLastStage && block == blocks.last
         let outputConsumers = isLastBlock ? 1 : 2
-        if block >= 3,
+        if Schedule.repeatedBlock(of: block) != nil,
           let written = try emitter.sink.repeatBlock(
             block, of: stage.id, firstIndex: emitter.nextIndex, outputConsumers: outputConsumers)
         {
@@ -49,30 +48,36 @@ public struct X3DBuilder: Sendable {
           continue
         }
         emitter.repeatCount = repeats
-        x = try residualBlock(stage, block, x, inWidth: inWidth, outputConsumers: outputConsumers, &emitter)
+        x = try residualBlock(
+          stage, block, x, inWidth: architecture.inputWidth(stage: stageIndex, block: block),
+          outputConsumers: outputConsumers, &emitter)
         emitter.repeatCount = 1
-        inWidth = stage.width
       }
     }
     _ = try head(x, &emitter)
   }
 
-  /// A part of the network emitted on its own, so that a caller can price it once and reuse the result.
+  /// A part of the network emitted on its own, so that a caller can price it once and reuse the result: one
+  /// ``Schedule/Slot`` reading a tensor of shape `input`.
   ///
   /// Every tensor that crosses a segment boundary is the one block input (or stem output): inside the full graph,
   /// when a block starts, only its input is live. A block or head segment therefore starts with a stand-in input
   /// node (kind ``LayerKind/input``, ``LayerNode/repeatCount`` 0, read as often as the segment reads it), so the
   /// segment's liveness is that of the full graph while it runs, and the stand-in adds no cost and no copies.
   /// Segment nodes have `repeatCount` 1; node indices restart at 0.
-  public enum Segment: Hashable, Sendable {
-    /// The input clip and the stem, exactly as in the full graph.
-    case stem
-    /// Block `index` (0: the strided block with the projection shortcut; 1: a block without squeeze-excitation;
-    /// 2: one with it) of residual stage `stage` (0…3), reading a tensor of shape `input`.
-    case block(stage: Int, index: Int, input: TensorShape)
-    /// The head, reading res5's output of shape `input`.
-    case head(input: TensorShape)
+  public struct Segment: Hashable, Sendable {
+    public var slot: Schedule.Slot
+    /// The shape the segment reads (the stem: the clip).
+    public var input: TensorShape
+
+    public init(_ slot: Schedule.Slot, input: TensorShape) {
+      self.slot = slot
+      self.input = input
+    }
   }
+
+  /// The stem's segment, reading the clip.
+  public var stemSegment: Segment { Segment(.stem, input: inputShape) }
 
   /// Sends the nodes of one ``Segment`` to `sink` and returns the shape of the segment's output.
   @discardableResult
@@ -88,29 +93,50 @@ public struct X3DBuilder: Sendable {
         NodePath(stage: .input, component: .input), .input, inputs: .none, from: shape, to: shape,
         consumers: readers)
     }
-    switch segment {
+    switch segment.slot {
     case .stem:
       let clip = try emitter.add(
-        NodePath(stage: .input, component: .input), .input, inputs: .none, from: inputShape, to: inputShape,
-        consumers: 1)
+        NodePath(stage: .input, component: .input), .input, inputs: .none, from: segment.input,
+        to: segment.input, consumers: 1)
       return try stem(clip, &emitter).shape
-    case .block(let stageIndex, let index, let input):
+    case .block(let stageIndex, let distinct):
       // A block reads its input twice: branch2.a, and the projection shortcut or the residual add.
-      let x = try standIn(input, readers: 2)
-      let stage = architecture.stages[stageIndex]
-      let inWidth =
-        index > 0 ? stage.width : stageIndex == 0 ? architecture.stemWidth : architecture.stages[stageIndex - 1].width
-      return try residualBlock(stage, index, x, inWidth: inWidth, outputConsumers: 2, &emitter).shape
-    case .head(let input):
-      let x = try standIn(input, readers: 1)
+      let x = try standIn(segment.input, readers: 2)
+      return try residualBlock(
+        architecture.stages[stageIndex], distinct, x,
+        inWidth: architecture.inputWidth(stage: stageIndex, block: distinct), outputConsumers: 2, &emitter
+      ).shape
+    case .head:
+      let x = try standIn(segment.input, readers: 1)
       return try head(x, &emitter).shape
     }
   }
 
-  /// How many blocks of a stage of `blocks` blocks distinct block `index` (0, 1 or 2) stands for in a graph built
-  /// with ``Granularity/distinctBlocks`` (0: the stage has no such block).
-  public static func distinctRepeats(blocks: Int, index: Int) -> Int {
-    BlockSchedule.distinctRepeats(blocks: blocks, index: index)
+  /// Everything the nodes of `segment` depend on, so everything its cost depends on: which slot, the shape it
+  /// reads, the widths it uses and the implementation variant. Equal descriptions mean equal nodes, apart from
+  /// node paths (which name the stage and block, and matter only in error messages).
+  public func description(of segment: Segment) -> SegmentDescription {
+    let a = architecture
+    var d = SegmentDescription(
+      position: Schedule.position(of: segment.slot), input: segment.input,
+      implementation: configuration.implementation)
+    switch segment.slot {
+    case .stem:
+      d.width = a.stemWidth
+    case .block(let stage, let distinct):
+      let s = a.stages[stage]
+      d.inWidth = a.inputWidth(stage: stage, block: distinct)
+      d.width = s.width
+      d.innerWidth = s.innerWidth
+      d.squeezeWidth = s.squeezeWidth
+    case .head:
+      d.width = a.stages[Schedule.stageCount - 1].width
+      d.innerWidth = a.headInnerWidth
+      d.headOutWidth = a.headOutWidth
+      d.classes = a.classes
+      d.poolKernel = a.poolKernel
+    }
+    return d
   }
 
   /// The blocks to emit for a stage and how many blocks each stands for.
@@ -166,7 +192,7 @@ public struct X3DBuilder: Sendable {
       Convolution(
         inChannels: inner, outChannels: inner, kernel: Triple(3, 3, 3), stride: Triple(1, stride, stride),
         padding: Triple(1, 1, 1), groups: inner))
-    let hasSqueeze = block % 2 == 0
+    let hasSqueeze = Schedule.hasSqueezeExcitation(block: block)
     var excited = try e.elementwise(path(.bNorm), .batchNorm, b, consumers: hasSqueeze ? 2 : 1)
     if hasSqueeze {
       excited = try squeezeExcitation(excited, inner: inner, squeeze: stage.squeezeWidth, path, &e)
@@ -204,7 +230,7 @@ public struct X3DBuilder: Sendable {
     func path(_ c: Component) -> NodePath { NodePath(stage: .head, component: c) }
     let a = architecture
     let conv5 = try e.convolution(
-      path(.conv5), x, Convolution(inChannels: a.stages[3].width, outChannels: a.headInnerWidth))
+      path(.conv5), x, Convolution(inChannels: a.stages[Schedule.stageCount - 1].width, outChannels: a.headInnerWidth))
     let norm = try e.elementwise(path(.conv5Norm), .batchNorm, conv5)
     let relu = try e.elementwise(path(.conv5ReLU), .relu, norm)
     var pooledShape = relu.shape

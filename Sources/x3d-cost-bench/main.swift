@@ -28,7 +28,7 @@ for preset in [Preset.xs, .m, .xl] where mode != "totals" {
   for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
     let elapsed = try clock.measure {
       let report = try CostReport(configuration, perLayer: true)
-      sink &+= report.layers.count &+ report.totals.macs
+      sink &+= report.layers.count &+ report.totals[.macs]
     }
     samples.append(seconds(elapsed) * 1e6)
   }
@@ -58,7 +58,7 @@ for _ in 0..<3 where mode != "per-layer" {
   var evaluator = TotalsEvaluator()
   let elapsed = try clock.measure {
     for configuration in configurations {
-      sink &+= try evaluator.totals(configuration).macs
+      sink &+= try evaluator.totals(configuration)[.macs]
     }
   }
   runs.append(seconds(elapsed))
@@ -72,7 +72,7 @@ let referenceCount = min(configurations.count, 100_000)
 if mode != "per-layer" && mode != "totals" {
   let elapsed = try clock.measure {
     for configuration in configurations[..<referenceCount] {
-      sink &+= try CostReport.totals(configuration).macs
+      sink &+= try CostReport.totals(configuration)[.macs]
     }
   }
   print(

@@ -36,13 +36,13 @@ struct CostJSON: Encodable {
     var pool_kernel: [Int]
   }
 
-  struct Totals: Encodable {
-    var totals: CostTotals
-    var fvcore_flops: Int
+  /// `fields` of `costs`, each under its ``CostField/name``.
+  struct Fields: Encodable {
+    var costs: CostVector
+    var fields: [CostField]
     func encode(to encoder: Encoder) throws {
-      try totals.encode(to: encoder)
       var container = encoder.container(keyedBy: Key.self)
-      try container.encode(fvcore_flops, forKey: Key(stringValue: "fvcore_flops")!)
+      for field in fields { try container.encode(costs[field], forKey: Key(stringValue: field.name)!) }
     }
   }
 
@@ -51,16 +51,39 @@ struct CostJSON: Encodable {
     var input_shape, output_shape: [Int]
     var kernel, stride, padding: [Int]?
     var groups: Int?
-    var macs, params, bn_elements, activations, output_elements, flops: Int
+    var costs: Fields
+
+    func encode(to encoder: Encoder) throws {
+      var container = encoder.container(keyedBy: Key.self)
+      func put<T: Encodable>(_ value: T?, _ key: String) throws {
+        if let value { try container.encode(value, forKey: Key(stringValue: key)!) }
+      }
+      try put(name, "name")
+      try put(kind, "kind")
+      try put(stage, "stage")
+      try put(input_shape, "input_shape")
+      try put(output_shape, "output_shape")
+      try put(kernel, "kernel")
+      try put(stride, "stride")
+      try put(padding, "padding")
+      try put(groups, "groups")
+      try costs.encode(to: encoder)
+    }
   }
 
   struct StageTotals: Encodable {
     var stage: String
-    var macs, params, activations, output_elements: Int
+    var costs: Fields
+
+    func encode(to encoder: Encoder) throws {
+      var container = encoder.container(keyedBy: Key.self)
+      try container.encode(stage, forKey: Key(stringValue: "stage")!)
+      try costs.encode(to: encoder)
+    }
   }
 
   var config: Config
-  var totals: Totals
+  var totals: Fields
   var headline: Headline
   var architecture: Architecture
   var stages: [StageTotals]?
@@ -76,7 +99,7 @@ struct CostJSON: Encodable {
       test_crop: c.evaluatedCrop, sampling_rate: c.samplingRate, width_factor: c.widthFactor,
       depth_factor: c.depthFactor, bottleneck_factor: c.bottleneckFactor, classes: c.classes, batch: c.batch,
       dtype: report.elementType.rawValue, impl: c.implementation.rawValue)
-    totals = Totals(totals: report.totals, fvcore_flops: report.totals.fvcoreFlops)
+    totals = Fields(costs: report.totals, fields: CostField.networkTotals)
     headline = Headline(
       convention: view.convention.rawValue, value: view.convention.value(of: report.totals),
       label: view.convention.label)
@@ -84,15 +107,14 @@ struct CostJSON: Encodable {
     architecture = Architecture(
       stem_width: a.stemWidth,
       stages: a.stages.map {
-        Stage(name: $0.id.name, width: $0.width, inner_width: $0.innerWidth, blocks: $0.blocks, se_width: $0.squeezeWidth)
+        Stage(
+          name: $0.id.name, width: $0.width, inner_width: $0.innerWidth, blocks: $0.blocks, se_width: $0.squeezeWidth)
       },
       head_inner_width: a.headInnerWidth, head_out_width: a.headOutWidth, classes: a.classes,
       pool_kernel: [a.poolKernel.t, a.poolKernel.h, a.poolKernel.w])
     if view.perStage {
       stages = report.stages.map {
-        StageTotals(
-          stage: $0.stage.name, macs: $0.macs, params: $0.params, activations: $0.activations,
-          output_elements: $0.outputElements)
+        StageTotals(stage: $0.stage.name, costs: Fields(costs: $0.costs, fields: StageCost.fields))
       }
     }
     if view.perLayer { layers = report.layers.map(Self.layer) }
@@ -101,9 +123,7 @@ struct CostJSON: Encodable {
   static func layer(_ row: LayerRow) -> Layer {
     var layer = Layer(
       name: row.name, kind: row.kind, stage: row.node.path.stage.name, input_shape: row.node.inputShape.dimensions,
-      output_shape: row.node.outputShape.dimensions, macs: row.cost.macs, params: row.cost.parameterCount,
-      bn_elements: row.cost.batchNormElements, activations: row.cost.fvcoreActivationCount,
-      output_elements: row.cost.outputElements, flops: row.cost.fullFlops)
+      output_shape: row.node.outputShape.dimensions, costs: Fields(costs: row.cost, fields: CostField.perLayer))
     switch row.node.kind {
     case .convolution(let conv):
       layer.kernel = [conv.kernel.t, conv.kernel.h, conv.kernel.w]

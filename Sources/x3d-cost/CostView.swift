@@ -77,51 +77,44 @@ struct CostView {
     let dtype = report.elementType.rawValue
     let batch = report.configuration.batch
     var table = TextTable([("quantity", .left), ("exact", .right), ("scaled", .right)])
-    var rows: [(Convention?, String, String, String)] = [
-      (.paper, Convention.paper.label, Quantity.grouped(t.macs), Quantity.decimal(t.macs)),
-      (nil, "  conv multiply-adds", Quantity.grouped(t.convMacs), Quantity.decimal(t.convMacs)),
-      (nil, "  linear multiply-adds", Quantity.grouped(t.linearMacs), Quantity.decimal(t.linearMacs)),
-      (.fvcore, Convention.fvcore.label, Quantity.grouped(t.fvcoreFlops), Quantity.decimal(t.fvcoreFlops)),
-      (.flops, Convention.flops.label, Quantity.grouped(t.flops), Quantity.decimal(t.flops)),
-      (nil, "parameters (with BN γ, β; model zoos)", Quantity.grouped(t.params), Quantity.decimal(t.params)),
-      (nil, "parameters without BN (paper)", Quantity.grouped(t.paramsNoBN), Quantity.decimal(t.paramsNoBN)),
-      (nil, "BN elements", Quantity.grouped(t.bnElements), Quantity.decimal(t.bnElements)),
-      (nil, "activations (fvcore: conv + linear outputs)", Quantity.grouped(t.activations), Quantity.decimal(t.activations)),
-      (
-        nil, "inference peak memory (\(dtype), batch \(batch)), bytes", Quantity.grouped(t.inferencePeakBytes),
-        Quantity.bytes(t.inferencePeakBytes)
-      ),
-      (
-        nil, "training activation memory (\(dtype), batch \(batch)), bytes",
-        Quantity.grouped(t.trainingActivationBytes), Quantity.bytes(t.trainingActivationBytes)
-      ),
-    ]
-    if let headline = rows.firstIndex(where: { $0.0 == convention }) {
+    var rows: [(field: CostField, label: String)] = CostField.networkTotals.map { field in
+      switch field.unit {
+      case .bytes: (field, "\(field.label) (\(dtype), batch \(batch)), bytes")
+      default: (field, (field.partOf == nil ? "" : "  ") + field.label)
+      }
+    }
+    if let headline = rows.firstIndex(where: { $0.field == convention.field }) {
       var row = rows.remove(at: headline)
-      row.1 = "* " + row.1
+      row.label = "* " + row.label
       rows.insert(row, at: 0)
     }
-    for row in rows { table.append([row.1, row.2, row.3]) }
+    for (field, label) in rows {
+      let value = t[field]
+      table.append([
+        label, Quantity.grouped(value), field.unit == .bytes ? Quantity.bytes(value) : Quantity.decimal(value),
+      ])
+    }
     return table
   }
 
   private func stageTable() -> TextTable {
-    let total = max(report.totals.macs, 1)
+    let total = max(report.totals[.macs], 1)
     var table = TextTable([
       ("stage", .left), ("MACs", .right), ("share", .right), ("params", .right), ("activations", .right),
       ("output elements", .right),
     ])
     for stage in report.stages {
       table.append([
-        stage.stage.name, Quantity.grouped(stage.macs), Self.share(stage.macs, total), Quantity.grouped(stage.params),
-        Quantity.grouped(stage.activations), Quantity.grouped(stage.outputElements),
+        stage.stage.name, Quantity.grouped(stage[.macs]), Self.share(stage[.macs], total),
+        Quantity.grouped(stage[.params]), Quantity.grouped(stage[.activations]),
+        Quantity.grouped(stage[.outputElements]),
       ])
     }
     return table
   }
 
   private func layerTable() -> TextTable {
-    let total = max(report.totals.macs, 1)
+    let total = max(report.totals[.macs], 1)
     var table = TextTable([
       ("name", .left), ("kind", .left), ("input", .left), ("output", .left), ("kernel/stride/groups", .left),
       ("MACs", .right), ("params", .right), ("output elements", .right), ("share", .right),
@@ -129,8 +122,8 @@ struct CostView {
     for row in report.layers {
       table.append([
         row.name, row.kind, row.node.inputShape.description, row.node.outputShape.description, row.geometry,
-        String(row.cost.macs), String(row.cost.parameterCount), String(row.cost.outputElements),
-        Self.share(row.cost.macs, total),
+        String(row.cost[.macs]), String(row.cost[.params]), String(row.cost[.outputElements]),
+        Self.share(row.cost[.macs], total),
       ])
     }
     return table

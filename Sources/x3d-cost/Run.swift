@@ -148,9 +148,7 @@ enum ExecutorSetup {
       }
       return try NumPyArray.readTensor(URL(fileURLWithPath: file), expected: shape)
     }
-    var generator = SplitMix64(seed: seed &+ 1)
-    let count = try shape.elementCount()
-    return try Tensor(shape: shape, scalars: (0..<count).map { _ in generator.uniform(-1, 1) })
+    return try Tensor.uniform(shape, seed: seed &+ 1)
   }
 
   static func summary(

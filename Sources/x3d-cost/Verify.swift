@@ -2,6 +2,7 @@ import ArgumentParser
 import CostModel
 import Foundation
 import ReferenceExecutor
+import Verification
 import X3DModel
 
 extension X3DCost {
@@ -40,89 +41,56 @@ extension X3DCost {
         graph: graph, weights: try ExecutorSetup.weights(graph, file: weights, seed: seed),
         backend: backend.make(threads: threads))
       let execution = try executor.run(try ExecutorSetup.clip(graph, file: nil, seed: seed))
-      let comparison = VerifyComparison(
-        rows: report.layers, tally: execution.tally, totals: report.totals)
+      let agreement = Agreement(report: report, tally: execution.tally)
       print(
         ExecutorSetup.summary(
           configuration, weights: executor.weights, backend: backend, threads: threads))
-      print(comparison.render(quiet: quiet), terminator: "")
-      if comparison.differences > 0 {
+      print(AgreementView(agreement).render(quiet: quiet), terminator: "")
+      if !agreement.agrees {
         throw UsageError(
-          "verify: \(comparison.differences) differences between the executor and the cost model")
+          "verify: \(agreement.differences) differences between the executor and the cost model")
       }
     }
   }
 }
 
-/// The node-by-node comparison of an execution tally with a per-layer cost report.
-struct VerifyComparison {
-  struct Line {
-    var cells: [String]
-    var differs: Bool
-  }
-
-  private(set) var lines: [Line] = []
-  private(set) var differences = 0
-  private(set) var summary: [[String]] = []
-
-  init(rows: [LayerRow], tally: ExecutionTally, totals: CostTotals) {
-    if rows.count != tally.nodes.count {
-      differences += 1
-      summary.append(["nodes", String(tally.nodes.count), String(rows.count), "DIFFERS"])
-    }
-    for (row, node) in zip(rows, tally.nodes) {
-      var differs = false
-      func cell(_ observed: Int, _ expected: Int) -> String {
-        if observed == expected { return Quantity.grouped(observed) }
-        differs = true
-        return "\(Quantity.grouped(observed)) ≠ \(Quantity.grouped(expected))"
-      }
-      let pathCell = row.name == node.path.description ? row.name : "\(node.path) ≠ \(row.name)"
-      if row.name != node.path.description { differs = true }
-      var shapeCell = node.outputShape.description
-      if node.outputShape != row.node.outputShape {
-        differs = true
-        shapeCell += " ≠ \(row.node.outputShape)"
-      }
-      let cells = [
-        pathCell, row.kind, shapeCell, cell(node.macs, row.cost.macs),
-        cell(node.parameterCount, row.cost.parameterCount),
-        cell(node.outputElements, row.cost.outputElements),
-        cell(node.activationCount, row.cost.fvcoreActivationCount),
-      ]
-      if differs { differences += 1 }
-      lines.append(Line(cells: cells + [differs ? "DIFFERS" : "ok"], differs: differs))
-    }
-    func total(_ name: String, _ observed: Int, _ expected: Int) {
-      if observed != expected { differences += 1 }
-      summary.append([
-        name, Quantity.grouped(observed), Quantity.grouped(expected),
-        observed == expected ? "ok" : "DIFFERS",
-      ])
-    }
-    total("multiply-adds", tally.macs, totals.macs)
-    total("parameters", tally.parameterCount, totals.params)
-    total("activations (fvcore)", tally.activationCount, totals.activations)
-    total("inference peak bytes (f32)", tally.peakLiveBytes, totals.inferencePeakBytes)
-  }
+/// An ``Agreement`` as tables: every node (or, quiet, only those that differ), then the totals and a verdict.
+/// A cell that differs shows `executor ≠ cost model`.
+struct AgreementView {
+  let agreement: Agreement
+  init(_ agreement: Agreement) { self.agreement = agreement }
 
   func render(quiet: Bool) -> String {
-    var table = TextTable([
-      ("node", .left), ("kind", .left), ("output shape", .left), ("multiply-adds", .right),
-      ("params", .right),
-      ("outputs", .right), ("activations", .right), ("check", .left),
-    ])
-    for line in lines where !quiet || line.differs { table.append(line.cells) }
-    var totals = TextTable([
-      ("total", .left), ("executor", .right), ("cost model", .right), ("check", .left),
-    ])
-    for row in summary { totals.append(row) }
-    let nodes = lines.count
+    var table = TextTable(
+      [("node", .left), ("kind", .left), ("output shape", .left)]
+        + Agreement.comparedFields.map { ($0.field.shortLabel, .right) } + [("check", .left)])
+    for node in agreement.nodes where !quiet || !node.agrees {
+      let path =
+        node.observedPath == node.expectedPath ? node.expectedPath : "\(node.observedPath) ≠ \(node.expectedPath)"
+      let shape =
+        node.observedShape == node.expectedShape
+        ? node.observedShape.description : "\(node.observedShape) ≠ \(node.expectedShape)"
+      table.append([path, node.kind, shape] + node.counts.map(Self.cell) + [node.agrees ? "ok" : "DIFFERS"])
+    }
+    var totals = TextTable([("total", .left), ("executor", .right), ("cost model", .right), ("check", .left)])
+    if agreement.observedNodeCount != agreement.expectedNodeCount {
+      totals.append(["nodes", String(agreement.observedNodeCount), String(agreement.expectedNodeCount), "DIFFERS"])
+    }
+    for count in agreement.totals {
+      let label = count.field.shortLabel + (count.field.unit == .bytes ? " (f32)" : "")
+      totals.append([
+        label, Quantity.grouped(count.observed), Quantity.grouped(count.expected), count.agrees ? "ok" : "DIFFERS",
+      ])
+    }
     let verdict =
-      differences == 0
-      ? "verify: all \(nodes) nodes and the inference peak agree with the cost model\n"
-      : "verify: \(differences) differences (cells show executor ≠ cost model)\n"
-    return (quiet && lines.allSatisfy { !$0.differs } ? "" : table.aligned() + "\n")
-      + totals.aligned() + verdict
+      agreement.agrees
+      ? "verify: all \(agreement.nodes.count) nodes and the inference peak agree with the cost model\n"
+      : "verify: \(agreement.differences) differences (cells show executor ≠ cost model)\n"
+    return (quiet && agreement.nodes.allSatisfy(\.agrees) ? "" : table.aligned() + "\n") + totals.aligned() + verdict
+  }
+
+  private static func cell(_ count: Agreement.Count) -> String {
+    count.agrees
+      ? Quantity.grouped(count.observed) : "\(Quantity.grouped(count.observed)) ≠ \(Quantity.grouped(count.expected))"
   }
 }

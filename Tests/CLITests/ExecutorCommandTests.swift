@@ -3,6 +3,7 @@ import Foundation
 import ReferenceExecutor
 import TestSupport
 import Testing
+import Verification
 import X3DModel
 
 @testable import x3d_cost
@@ -51,7 +52,7 @@ struct ExecutorCommandTests {
 }
 
 /// The comparison `verify` prints, fed a cost report that disagrees on purpose.
-struct VerifyComparisonTests {
+struct AgreementViewTests {
   @Test func reportsEveryDifferenceAndTheTotals() throws {
     let configuration = try ModelConfiguration(
       frames: 1, crop: 32, widthFactor: 1, depthFactor: 0.3, bottleneckFactor: 0.5, classes: 3)
@@ -59,19 +60,19 @@ struct VerifyComparisonTests {
     let report = try CostReport(configuration, perLayer: true)
     let execution = try Executor(graph: graph, weights: .seeded(graph, seed: 1), backend: ReferenceBackend())
       .run(try Tensor(shape: graph.input.outputShape, scalars: [Float](repeating: 0.5, count: 3 * 32 * 32)))
-    let agreeing = VerifyComparison(rows: report.layers, tally: execution.tally, totals: report.totals)
+    let agreeing = Agreement(report: report, tally: execution.tally)
     #expect(agreeing.differences == 0)
 
     var rows = report.layers
     let conv = try #require(rows.firstIndex { $0.name == "s2.pathway0_res0.branch2.b" })
-    rows[conv].cost.convolutionMACs += 1
-    rows[conv].cost.parameterCount -= 1
+    rows[conv].cost[.macs] += 1
+    rows[conv].cost[.params] -= 1
     var totals = report.totals
-    totals.inferencePeakBytes += 4
-    let differing = VerifyComparison(rows: rows, tally: execution.tally, totals: totals)
+    totals[.inferencePeakBytes] += 4
+    let differing = Agreement(rows: rows, totals: totals, tally: execution.tally)
     // One node, the inference peak; the per-node totals are summed from the tally, the report's totals unchanged.
     #expect(differing.differences == 2)
-    let text = differing.render(quiet: true)
+    let text = AgreementView(differing).render(quiet: true)
     #expect(text.contains("s2.pathway0_res0.branch2.b"))
     #expect(text.contains("DIFFERS"))
     #expect(!text.contains("s2.pathway0_res0.branch2.a "))

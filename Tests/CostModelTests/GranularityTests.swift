@@ -27,8 +27,8 @@ struct GranularityTests {
         // node by node (index, path, inputs, shapes, consumers), and each cost what the formula table says.
         #expect(rows.map(\.node) == (try LayerGraph(configuration)).nodes, "\(configuration)")
         #expect(try rows.allSatisfy { try CostFormulas.cost(of: $0.node) == $0.cost })
-        #expect(rows.reduce(0) { $0 + $1.cost.macs } == fast.macs)
-        #expect(rows.reduce(0) { $0 + $1.cost.fullFlops } == fast.flops)
+        #expect(rows.reduce(0) { $0 + $1.cost[.macs] } == fast[.macs])
+        #expect(rows.reduce(0) { $0 + $1.cost[.flops] } == fast[.flops])
       }
     }
   }
@@ -36,16 +36,16 @@ struct GranularityTests {
   @Test func countsScaleWithBatch() throws {
     let one = try CostReport.totals(ModelConfiguration(preset: .s))
     let four = try CostReport.totals(ModelConfiguration(preset: .s, batch: 4))
-    #expect(four.macs == 4 * one.macs)
-    #expect(four.activations == 4 * one.activations)
-    #expect(four.params == one.params)
-    #expect(four.inferencePeakBytes == 4 * one.inferencePeakBytes)
+    #expect(four[.macs] == 4 * one[.macs])
+    #expect(four[.activations] == 4 * one[.activations])
+    #expect(four[.params] == one[.params])
+    #expect(four[.inferencePeakBytes] == 4 * one[.inferencePeakBytes])
   }
 
   @Test func halfPrecisionHalvesMemory() throws {
     let f32 = try CostReport.totals(ModelConfiguration(preset: .m), elementType: .f32)
     let f16 = try CostReport.totals(ModelConfiguration(preset: .m), elementType: .f16)
-    #expect(f16.inferencePeakBytes * 2 == f32.inferencePeakBytes)
+    #expect(f16[.inferencePeakBytes] * 2 == f32[.inferencePeakBytes])
   }
 }
 

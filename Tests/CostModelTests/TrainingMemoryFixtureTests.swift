@@ -27,7 +27,7 @@ struct TrainingMemoryFixtureTests {
         bottleneckFactor: c.bottleneck_factor, classes: c.classes, batch: c.batch, implementation: .pytorchvideo)
       let totals = try CostReport.totals(configuration)
       mismatches.expect(
-        totals.trainingActivationBytes, c.training_saved_bytes,
+        totals[.trainingActivationBytes], c.training_saved_bytes,
         "T\(c.frames) S\(c.crop) w\(c.width_factor) d\(c.depth_factor) b\(c.bottleneck_factor) N\(c.batch)")
     }
     #expect(mismatches.isEmpty, "\(mismatches.report)\nRegenerate with: \(fixture.regenerate)")

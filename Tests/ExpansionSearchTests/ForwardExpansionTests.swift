@@ -29,7 +29,7 @@ struct ForwardExpansionTests {
   @Test func eachCandidateAimsAtTwiceTheComplexity() throws {
     let criterion = FunctionCriterion(cacheKey: "bottleneck") { .scored($0.vector.gammaB) }
     let run = try search().run(criterion: criterion, ledger: MemoryLedger())
-    var current = try CostReport.totals(ModelConfiguration(frames: 1, crop: 112, widthFactor: 2, depthFactor: 1, bottleneckFactor: 1)).macs
+    var current = try CostReport.totals(ModelConfiguration(frames: 1, crop: 112, widthFactor: 2, depthFactor: 1, bottleneckFactor: 1))[.macs]
     for step in run.steps where step.phase == .forward {
       for candidate in step.candidates where candidate.axis != .depth {
         let ratio = Double(candidate.complexity) / Double(current)
@@ -53,7 +53,7 @@ struct ForwardExpansionTests {
     guard case .finished(let final, _, _) = run.status else { Issue.record("not finished"); return }
     #expect(final == contracted)
     // Frames are integers: the nearest reachable complexity is the best one can do.
-    let perFrame = try CostReport.totals(pricerConfiguration(frames: 2)).macs - CostReport.totals(pricerConfiguration(frames: 1)).macs
+    let perFrame = try CostReport.totals(pricerConfiguration(frames: 2))[.macs] - CostReport.totals(pricerConfiguration(frames: 1))[.macs]
     #expect(abs(contracted.complexity - target) <= perFrame / 2 + 1)
   }
 

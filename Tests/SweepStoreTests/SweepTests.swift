@@ -39,7 +39,7 @@ struct SweepTests {
       m.rows == [
         [
           .integer(4_732_468_736), .integer(3_794_322), .integer(3_762_858),
-          .integer(Int64(totals.fvcoreFlops)),
+          .integer(Int64(totals[.fvcoreFlops])),
         ]
       ])
   }

@@ -2,6 +2,7 @@ import CostModel
 import ReferenceExecutor
 import TestSupport
 import Testing
+import Verification
 import X3DModel
 
 /// The executor's own counts against the cost formulas, node by node (what `x3d-cost verify` does).
@@ -46,26 +47,27 @@ struct CostAgreementTests {
     let graph = try LayerGraph(configuration)
     let report = try CostReport(configuration, elementType: .f32, perLayer: true)
     let executor = Executor(graph: graph, weights: .seeded(graph, seed: 7), backend: ReferenceBackend())
-    let execution = try executor.run(try randomClip(graph, seed: 3))
+    let execution = try executor.run(try Tensor.uniform(graph.input.outputShape, seed: 3))
+    let agreement = Agreement(report: report, tally: execution.tally)
 
     var mismatches = Mismatches()
-    mismatches.expect(execution.tally.nodes.count, report.layers.count, "node count")
-    for (row, node) in zip(report.layers, execution.tally.nodes) {
-      let name = row.name
-      #expect(node.path.description == name)
-      #expect(node.outputShape == row.node.outputShape, "\(name) output shape")
-      mismatches.expect(node.macs, row.cost.macs, "\(name) multiply-adds")
-      mismatches.expect(node.parameterCount, row.cost.parameterCount, "\(name) parameters")
-      mismatches.expect(node.outputElements, row.cost.outputElements, "\(name) output elements")
-      mismatches.expect(node.activationCount, row.cost.fvcoreActivationCount, "\(name) activations")
+    mismatches.expect(agreement.observedNodeCount, report.layers.count, "node count")
+    mismatches.expect(agreement.nodes.count, report.layers.count, "nodes compared")
+    for node in agreement.nodes {
+      #expect(node.observedPath == node.expectedPath)
+      #expect(node.observedShape == node.expectedShape, "\(node.expectedPath) output shape")
+      for count in node.counts {
+        mismatches.expect(count.observed, count.expected, "\(node.expectedPath) \(count.field.name)")
+      }
     }
-    mismatches.expect(execution.tally.macs, report.totals.macs, "total multiply-adds")
-    mismatches.expect(execution.tally.parameterCount, report.totals.params, "total parameters")
-    mismatches.expect(execution.tally.peakLiveBytes, report.totals.inferencePeakBytes, "inference peak bytes")
+    for count in agreement.totals { mismatches.expect(count.observed, count.expected, "total \(count.field.name)") }
+    #expect(agreement.totals.map(\.field) == [.macs, .params, .activations, .inferencePeakBytes])
     #expect(mismatches.isEmpty, "\(mismatches.report)")
+    #expect(agreement.agrees)
+    #expect(agreement.differences == 0)
   }
 
-  @Test("the tally is the kernels' own: a perturbed graph shows up as a difference")
+  @Test("the tally is the kernels' own: a perturbed graph shows up as differences")
   func detectsDisagreement() throws {
     // Run a graph at another batch than the report: every count that scales with N must differ.
     let small = try Case(name: "", frames: 1, crop: 32).configuration()
@@ -74,16 +76,15 @@ struct CostAgreementTests {
     let graph = try LayerGraph(large)
     let report = try CostReport(small, perLayer: true)
     let execution = try Executor(graph: graph, weights: .seeded(graph, seed: 1), backend: ReferenceBackend())
-      .run(try randomClip(graph, seed: 1))
-    #expect(execution.tally.macs == 2 * report.totals.macs)
-    #expect(execution.tally.parameterCount == report.totals.params)
-    #expect(execution.tally.peakLiveBytes == 2 * report.totals.inferencePeakBytes)
+      .run(try Tensor.uniform(graph.input.outputShape, seed: 1))
+    let agreement = Agreement(report: report, tally: execution.tally)
+    let totals = Dictionary(uniqueKeysWithValues: agreement.totals.map { ($0.field, $0) })
+    #expect(totals[.macs]?.observed == 2 * report.totals[.macs])
+    #expect(totals[.params]?.agrees == true)
+    #expect(totals[.inferencePeakBytes]?.observed == 2 * report.totals[.inferencePeakBytes])
+    #expect(!agreement.agrees)
+    // Every node writes twice the output elements, so every node differs, and three of the four totals.
+    #expect(agreement.differences == agreement.nodes.filter { !$0.agrees }.count + 3)
+    #expect(agreement.nodes.filter { !$0.agrees }.count == agreement.nodes.count)
   }
-}
-
-/// A clip of uniform values in [−1, 1) from ``SplitMix64``.
-func randomClip(_ graph: LayerGraph, seed: UInt64) throws -> Tensor {
-  var generator = SplitMix64(seed: seed)
-  let shape = graph.input.outputShape
-  return try Tensor(shape: shape, scalars: (0..<(try shape.elementCount())).map { _ in generator.uniform(-1, 1) })
 }

@@ -1,0 +1,146 @@
+/// The one table of cost fields: every count the cost model gives for a node or a network, in report order, with
+/// its name (JSON key, SQL column, CSV column, search measure), its label, its unit and how it combines over the
+/// network. Everything that lists fields derives from this table: ``CostVector``'s lanes, the accumulator's and the
+/// totals evaluator's sums, the store's columns, JSON, CSV, the command line's quantity table and the search's
+/// complexity measures. A new quantity is a new case here and a row in each switch below (the compiler lists
+/// them), plus its formula in ``CostFormulas`` (or its tracker, for memory).
+///
+/// Counts are exact integers at the configuration's batch; memory fields are bytes at the report's element type.
+public enum CostField: Int, CaseIterable, Sendable, Codable {
+  case macs
+  case convMacs
+  case linearMacs
+  case fvcoreFlops
+  case flops
+  case params
+  case paramsNoBN
+  case bnElements
+  case activations
+  case inferencePeakBytes
+  case trainingActivationBytes
+  case outputElements
+
+  /// How a field's node values make the network's value.
+  public enum Combination: Sendable {
+    /// Σ over nodes of value × copies (a segment's value times its copies in the totals evaluator).
+    case sum
+    /// The largest value over the network (a memory peak), set by a tracker, not by the formulas.
+    case peak
+  }
+
+  /// What a field counts, for unit prefixes and axis labels.
+  public enum Unit: String, Sendable {
+    case macs = "MACs"
+    case flops = "FLOPs"
+    case parameters
+    case elements
+    case bytes
+  }
+
+  /// The field's name in JSON, SQL, CSV and on the command line (`conv_macs`).
+  public var name: String {
+    switch self {
+    case .macs: "macs"
+    case .convMacs: "conv_macs"
+    case .linearMacs: "linear_macs"
+    case .fvcoreFlops: "fvcore_flops"
+    case .flops: "flops"
+    case .params: "params"
+    case .paramsNoBN: "params_no_bn"
+    case .bnElements: "bn_elements"
+    case .activations: "activations"
+    case .inferencePeakBytes: "inference_peak_bytes"
+    case .trainingActivationBytes: "training_activation_bytes"
+    case .outputElements: "output_elements"
+    }
+  }
+
+  /// What the field counts, in words (axis labels, the quantity table). Memory labels leave out the element type
+  /// and batch, which the report adds.
+  public var label: String {
+    switch self {
+    case .macs: "multiply-adds (conv + linear; the paper's \"FLOPs\")"
+    case .convMacs: "conv multiply-adds"
+    case .linearMacs: "linear multiply-adds"
+    case .fvcoreFlops: "fvcore FlopCountAnalysis (MACs + 2·BN elements)"
+    case .flops: "full FLOPs (2 per MAC + elementwise)"
+    case .params: "parameters (with BN γ, β; model zoos)"
+    case .paramsNoBN: "parameters without BN (paper)"
+    case .bnElements: "BN elements"
+    case .activations: "activations (fvcore: conv + linear outputs)"
+    case .inferencePeakBytes: "inference peak memory"
+    case .trainingActivationBytes: "training activation memory"
+    case .outputElements: "output elements"
+    }
+  }
+
+  /// A short name for column headings and check lists.
+  public var shortLabel: String {
+    switch self {
+    case .macs: "multiply-adds"
+    case .convMacs: "conv multiply-adds"
+    case .linearMacs: "linear multiply-adds"
+    case .fvcoreFlops: "fvcore FLOPs"
+    case .flops: "full FLOPs"
+    case .params: "parameters"
+    case .paramsNoBN: "parameters without BN"
+    case .bnElements: "BN elements"
+    case .activations: "activations (fvcore)"
+    case .inferencePeakBytes: "inference peak bytes"
+    case .trainingActivationBytes: "training activation bytes"
+    case .outputElements: "output elements"
+    }
+  }
+
+  public var unit: Unit {
+    switch self {
+    case .macs, .convMacs, .linearMacs: .macs
+    case .fvcoreFlops, .flops: .flops
+    case .params, .paramsNoBN: .parameters
+    case .bnElements, .activations, .outputElements: .elements
+    case .inferencePeakBytes, .trainingActivationBytes: .bytes
+    }
+  }
+
+  public var combination: Combination {
+    switch self {
+    case .inferencePeakBytes: .peak
+    case .macs, .convMacs, .linearMacs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations,
+      .trainingActivationBytes, .outputElements:
+      .sum
+    }
+  }
+
+  /// The field this one is a part of (`conv_macs` and `linear_macs` make `macs`), for indented reports.
+  public var partOf: CostField? {
+    switch self {
+    case .convMacs, .linearMacs: .macs
+    case .macs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations, .inferencePeakBytes,
+      .trainingActivationBytes, .outputElements:
+      nil
+    }
+  }
+
+  /// Whether the field is a whole-network figure (totals, JSON `totals`, a column of the store's `configs`).
+  public var isNetworkTotal: Bool { self != .outputElements }
+
+  /// Whether the field is a per-node figure (per-layer rows, JSON `layers`, the store's `layers`); memory figures
+  /// belong to the network, not to a node.
+  public var isPerLayer: Bool {
+    switch self {
+    case .macs, .params, .bnElements, .activations, .outputElements, .flops: true
+    case .convMacs, .linearMacs, .fvcoreFlops, .paramsNoBN, .inferencePeakBytes, .trainingActivationBytes: false
+    }
+  }
+
+  /// The whole-network fields, in report order.
+  public static let networkTotals = allCases.filter(\.isNetworkTotal)
+  /// The per-node fields, in report order.
+  public static let perLayer = allCases.filter(\.isPerLayer)
+
+  /// The field called `name` (`conv_macs`), or nil.
+  public init?(name: String) {
+    guard let field = Self.allCases.first(where: { $0.name == name }) else { return nil }
+    self = field
+  }
+}
