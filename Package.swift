@@ -1,9 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// The cost model's hot path crosses module boundaries (builder → sink); let release builds specialise it.
-let crossModule: [SwiftSetting] = []
-
 let package = Package(
   name: "x3d-cost",
   platforms: [.macOS(.v13)],
@@ -22,10 +19,10 @@ let package = Package(
   ],
   targets: [
     // MARK: Architecture: configuration → layer graph
-    .target(name: "X3DModel", swiftSettings: crossModule, linkerSettings: [.linkedLibrary("m")]),
+    .target(name: "X3DModel", linkerSettings: [.linkedLibrary("m")]),
 
     // MARK: Formulas, conventions, memory, reports
-    .target(name: "CostModel", dependencies: ["X3DModel"], swiftSettings: crossModule),
+    .target(name: "CostModel", dependencies: ["X3DModel"]),
 
     // MARK: Kernels that run the graph and count what they do (never the formulas)
     .target(

@@ -49,10 +49,9 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// Adds `copies` copies of `cost` to the sums.
   @inline(__always)
   mutating func add(_ cost: LayerCost, copies: Int, _ path: NodePath) throws(ConfigurationError) {
-    guard let sum = sums.adding(cost, copies: copies) else {
+    guard sums.add(cost, copies: copies) else {
       throw .overflow(node: path.description, quantity: "a network sum")
     }
-    sums = sum
   }
 
   /// Lets the live tensor of node `from` stand for node `to`'s output in both memory trackers.

@@ -102,6 +102,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     }
   }
 
+  @inlinable
   public var combination: Combination {
     switch self {
     case .inferencePeakBytes: .peak
@@ -132,6 +133,9 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .convMacs, .linearMacs, .fvcoreFlops, .paramsNoBN, .inferencePeakBytes, .trainingActivationBytes: false
     }
   }
+
+  /// The fields combined by ``Combination/peak``.
+  public static let peaks = allCases.filter { $0.combination == .peak }
 
   /// The whole-network fields, in report order.
   public static let networkTotals = allCases.filter(\.isNetworkTotal)

@@ -1,69 +1,149 @@
 /// One exact count per ``CostField``, in one fixed-size vector: the cost of one node (``LayerCost``) or of a whole
-/// network (``CostTotals``). Sums over nodes and segments are lane-wise, so adding a field adds no code to them.
+/// network (``CostTotals``). Sums over nodes and segments run over the lanes, so adding a field adds no code to
+/// them.
 ///
 /// Lane `f.rawValue` holds field `f`; lanes past ``CostField/allCases`` are zero. Every count is non-negative.
 public struct CostVector: Hashable, Sendable {
-  /// The storage; a field past its capacity is a compile-time-visible change (``laneCount``).
-  public typealias Lanes = SIMD16<Int>
-  @usableFromInline var lanes = Lanes()
+  /// The storage: ``laneCount`` 64-bit lanes in a tuple, read and written lane by lane below so that sums stay in
+  /// registers. A field past that capacity needs one more lane in each lane-by-lane function (a test checks the
+  /// capacity against ``CostField/allCases``).
+  @usableFromInline typealias Lanes = (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)
+  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
   /// How many fields the vector can hold.
-  public static let laneCount = Lanes.scalarCount
+  @inlinable
+  public static var laneCount: Int { 12 }
 
   @inlinable
   public init() {}
 
   @inlinable
   public subscript(field: CostField) -> Int {
-    get { lanes[field.rawValue] }
-    set { lanes[field.rawValue] = newValue }
+    get { self[lane: field.rawValue] }
+    set { self[lane: field.rawValue] = newValue }
   }
 
-  /// Lanes whose fields combine by ``CostField/Combination/peak`` (the largest value, not the sum).
-  @usableFromInline static let peakLanes: SIMDMask<Lanes.MaskStorage> = {
-    var mask = SIMDMask<Lanes.MaskStorage>()
-    for field in CostField.allCases where field.combination == .peak { mask[field.rawValue] = true }
-    return mask
-  }()
-
-  /// `self + other·copies` lane by lane (peaks: the larger of `self` and `other`), or nil when a count would not
-  /// fit in 64 bits.
   @inlinable
-  public func adding(_ other: CostVector, copies: Int) -> CostVector? {
-    var result = self
-    // Fast path: every product (below 2^40 · 2^22) and sum (below 2^62 + 2^62) provably fits.
-    if other.lanes.max() < 1 << 40 && lanes.max() < 1 << 62 && copies >= 0 && copies < 1 << 22 {
-      result.addUnchecked(other, copies: copies)
-      return result
-    }
-    for lane in 0..<Self.laneCount {
-      if Self.peakLanes[lane] {
-        result.lanes[lane] = Swift.max(lanes[lane], other.lanes[lane])
-      } else {
-        let (product, o1) = other.lanes[lane].multipliedReportingOverflow(by: copies)
-        let (sum, o2) = lanes[lane].addingReportingOverflow(product)
-        if o1 || o2 { return nil }
-        result.lanes[lane] = sum
+  subscript(lane lane: Int) -> Int {
+    get {
+      switch lane {
+      case 0: lanes.0
+      case 1: lanes.1
+      case 2: lanes.2
+      case 3: lanes.3
+      case 4: lanes.4
+      case 5: lanes.5
+      case 6: lanes.6
+      case 7: lanes.7
+      case 8: lanes.8
+      case 9: lanes.9
+      case 10: lanes.10
+      case 11: lanes.11
+      default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
-    return result
+    set {
+      switch lane {
+      case 0: lanes.0 = newValue
+      case 1: lanes.1 = newValue
+      case 2: lanes.2 = newValue
+      case 3: lanes.3 = newValue
+      case 4: lanes.4 = newValue
+      case 5: lanes.5 = newValue
+      case 6: lanes.6 = newValue
+      case 7: lanes.7 = newValue
+      case 8: lanes.8 = newValue
+      case 9: lanes.9 = newValue
+      case 10: lanes.10 = newValue
+      case 11: lanes.11 = newValue
+      default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
+      }
+    }
   }
 
-  /// ``adding(_:copies:)`` without overflow checks, for counts the caller has proved small enough.
   @inlinable
+  public static func == (a: CostVector, b: CostVector) -> Bool {
+    (0..<laneCount).allSatisfy { a[lane: $0] == b[lane: $0] }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    for lane in 0..<Self.laneCount { hasher.combine(self[lane: lane]) }
+  }
+
+  /// Adds `copies` copies of `other` to every lane, peaks included (the sum of nodes, whose peaks are zero).
+  /// Returns false, leaving `self` unchanged, when a count would not fit in 64 bits.
+  @inlinable @inline(__always)
+  public mutating func add(_ other: CostVector, copies: Int) -> Bool {
+    var result = lanes
+    var overflowed = false
+    var o = false
+    (result.0, o) = Self.add(lanes.0, other.lanes.0, copies)
+    overflowed = overflowed || o
+    (result.1, o) = Self.add(lanes.1, other.lanes.1, copies)
+    overflowed = overflowed || o
+    (result.2, o) = Self.add(lanes.2, other.lanes.2, copies)
+    overflowed = overflowed || o
+    (result.3, o) = Self.add(lanes.3, other.lanes.3, copies)
+    overflowed = overflowed || o
+    (result.4, o) = Self.add(lanes.4, other.lanes.4, copies)
+    overflowed = overflowed || o
+    (result.5, o) = Self.add(lanes.5, other.lanes.5, copies)
+    overflowed = overflowed || o
+    (result.6, o) = Self.add(lanes.6, other.lanes.6, copies)
+    overflowed = overflowed || o
+    (result.7, o) = Self.add(lanes.7, other.lanes.7, copies)
+    overflowed = overflowed || o
+    (result.8, o) = Self.add(lanes.8, other.lanes.8, copies)
+    overflowed = overflowed || o
+    (result.9, o) = Self.add(lanes.9, other.lanes.9, copies)
+    overflowed = overflowed || o
+    (result.10, o) = Self.add(lanes.10, other.lanes.10, copies)
+    overflowed = overflowed || o
+    (result.11, o) = Self.add(lanes.11, other.lanes.11, copies)
+    overflowed = overflowed || o
+    if overflowed { return false }
+    lanes = result
+    return true
+  }
+
+  /// `total + value·copies` and whether it overflowed.
+  @inlinable @inline(__always)
+  static func add(_ total: Int, _ value: Int, _ copies: Int) -> (Int, Bool) {
+    let (product, o1) = value.multipliedReportingOverflow(by: copies)
+    let (sum, o2) = total.addingReportingOverflow(product)
+    return (sum, o1 || o2)
+  }
+
+  /// ``add(_:copies:)`` without overflow checks, for counts the caller has proved small enough.
+  @inlinable @inline(__always)
   public mutating func addUnchecked(_ other: CostVector, copies: Int) {
-    let sum = lanes &+ other.lanes &* copies
-    lanes = sum.replacing(with: pointwiseMax(lanes, other.lanes), where: Self.peakLanes)
+    lanes.0 &+= other.lanes.0 &* copies
+    lanes.1 &+= other.lanes.1 &* copies
+    lanes.2 &+= other.lanes.2 &* copies
+    lanes.3 &+= other.lanes.3 &* copies
+    lanes.4 &+= other.lanes.4 &* copies
+    lanes.5 &+= other.lanes.5 &* copies
+    lanes.6 &+= other.lanes.6 &* copies
+    lanes.7 &+= other.lanes.7 &* copies
+    lanes.8 &+= other.lanes.8 &* copies
+    lanes.9 &+= other.lanes.9 &* copies
+    lanes.10 &+= other.lanes.10 &* copies
+    lanes.11 &+= other.lanes.11 &* copies
   }
 
   /// The largest count of any field.
   @inlinable
-  public var largestCount: Int { lanes.max() }
+  public var largestCount: Int {
+    var largest = 0
+    for lane in 0..<Self.laneCount { largest = Swift.max(largest, self[lane: lane]) }
+    return largest
+  }
 }
 
 /// What one node costs, for one copy of it, at the configuration's batch: one count per per-layer
 /// ``CostField`` (the memory fields, which belong to the network, are zero).
 public typealias LayerCost = CostVector
 
-/// Whole-network figures for one configuration at its batch: one count per ``CostField`` (``CostField/isNetworkTotal``).
+/// Whole-network figures for one configuration at its batch: one count per ``CostField``
+/// (``CostField/isNetworkTotal``).
 public typealias CostTotals = CostVector

@@ -24,6 +24,8 @@ public struct FullGraphSink: LayerSink {
   /// The residual stage being emitted, and the index of the first node of each of its blocks so far.
   private var stage = StageID.input
   private var blockStarts: [Int] = []
+  /// The summed cost of each block of the current stage so far (a repeated block adds its original's sum once).
+  private var blockSums: [CostVector] = []
   /// The output of the current stage's last distinct block, which stands for the stage's last block in the
   /// trackers.
   private var standIn: Int? = nil
@@ -35,6 +37,7 @@ public struct FullGraphSink: LayerSink {
     self.rows = rows.baseAddress!
     self.capacity = rows.count
     blockStarts.reserveCapacity(stageBlocks.max() ?? 0)
+    blockSums.reserveCapacity(stageBlocks.max() ?? 0)
   }
 
   /// Nodes of the stem, the head and the distinct blocks: priced, tracked and kept.
@@ -45,13 +48,19 @@ public struct FullGraphSink: LayerSink {
       if node.path.stage != stage {
         stage = node.path.stage
         blockStarts.removeAll(keepingCapacity: true)
+        blockSums.removeAll(keepingCapacity: true)
         standIn = nil
       }
-      if block == blockStarts.count { blockStarts.append(node.index) }
+      if block == blockStarts.count {
+        blockStarts.append(node.index)
+        blockSums.append(CostVector())
+      }
       copies = Schedule.copies(ofDistinctBlock: block, inStageOf: blocks(of: stage))
     }
     let cost = try accumulator.track(node, copies: copies)
     try accumulator.add(cost, copies: node.repeatCount, node.path)
+    // A part of the network's sum, which was just checked.
+    if let block = node.path.block { blockSums[block].addUnchecked(cost, copies: 1) }
     keep(node, cost)
   }
 
@@ -70,8 +79,8 @@ public struct FullGraphSink: LayerSink {
     count += 1
   }
 
-  /// A repeated block: the rows of the block it repeats copied and renumbered, their costs summed; the trackers
-  /// skip them.
+  /// A repeated block: the rows of the block it repeats copied and renumbered, and that block's summed cost
+  /// added; the trackers skip them.
   public mutating func repeatBlock(_ block: Int, of stage: StageID, firstIndex: Int, outputConsumers: Int)
     throws(ConfigurationError) -> Int?
   {
@@ -87,13 +96,12 @@ public struct FullGraphSink: LayerSink {
     precondition(count + copied <= capacity, "more nodes than CostReport.maximumNodeCount")
     let copies = rows + firstIndex
     copies.initialize(from: rows + source, count: copied)
-    for offset in 0..<copied {
-      copies[offset].node.renumber(shift: shift, block: block)
-      try accumulator.add(copies[offset].cost, copies: 1, copies[offset].node.path)
-    }
+    for offset in 0..<copied { copies[offset].node.renumber(shift: shift, block: block) }
     copies[copied - 1].node.consumerCount = outputConsumers
+    try accumulator.add(blockSums[original], copies: 1, copies[0].node.path)
     count += copied
     blockStarts.append(firstIndex)
+    blockSums.append(blockSums[original])
     if block == blocks(of: stage) - 1, let standIn {
       accumulator.relabel(standIn, as: firstIndex + copied - 1, readers: outputConsumers)
     }

@@ -42,7 +42,7 @@ public struct TotalsEvaluator {
   /// Shared segments held before that table is cleared.
   public let sharedCapacity: Int
 
-  static let slotCount = Schedule.slots.count
+  static var slotCount: Int { Schedule.slotCount }
   /// The slots a configuration always has (copies independent of depth): the stem, the head and every stage's
   /// block 0. Priced when the entry is made.
   static let alwaysPresent: UInt64 = Schedule.slots.enumerated().reduce(0) { mask, slot in
@@ -86,34 +86,44 @@ public struct TotalsEvaluator {
     let key = Key(configuration)
     let entry = try entry(for: key, configuration)
     let depth = configuration.depthFactor
+    let blocks = (
+      X3DArchitecture.blocks(inStage: 0, depthFactor: depth), X3DArchitecture.blocks(inStage: 1, depthFactor: depth),
+      X3DArchitecture.blocks(inStage: 2, depthFactor: depth), X3DArchitecture.blocks(inStage: 3, depthFactor: depth)
+    )
     @inline(__always) func stageBlocks(_ stage: Int) -> Int {
-      X3DArchitecture.blocks(inStage: stage, depthFactor: depth)
+      stage == 0 ? blocks.0 : stage == 1 ? blocks.1 : stage == 2 ? blocks.2 : blocks.3
     }
+    let fewBlocks = blocks.0 < 1 << 16 && blocks.1 < 1 << 16 && blocks.2 < 1 << 16 && blocks.3 < 1 << 16
     var needed: UInt64 = 0
-    var fewBlocks = true
-    for stage in 0..<Schedule.stageCount where stageBlocks(stage) >= 1 << 16 { fewBlocks = false }
-    for (position, slot) in Schedule.slots.enumerated()
-    where Schedule.copies(of: slot, stageBlocks: stageBlocks) > 0 {
+    for position in 0..<Self.slotCount
+    where Schedule.copies(of: Schedule.slot(at: position), stageBlocks: stageBlocks) > 0 {
       needed |= 1 << position
     }
     let missing = needed & ~known[entry]
     if missing != 0 { try price(missing, entry: entry, configuration) }
-    // Combine in place. When every remembered count of the entry is below 2^40 and every stage has fewer than 2^16
-    // blocks, no product or sum of the few terms can reach 2^63, so wrapping arithmetic gives the exact result;
-    // otherwise each product and sum is checked.
+    // Combine in place: Σ copies · segment for every lane, then each peak field's largest segment value. When
+    // every remembered count of the entry is below 2^40 and every stage has fewer than 2^16 blocks, no product or
+    // sum of the few terms can reach 2^63, so wrapping arithmetic gives the exact result; otherwise each product
+    // and sum is checked.
     let small = smallCounts[entry] && fewBlocks
     return try segments.withUnsafeBufferPointer { all throws(ConfigurationError) in
       let segment = all.baseAddress! + entry * Self.slotCount
       var sum = CostTotals()
-      for (position, slot) in Schedule.slots.enumerated() {
-        let copies = Schedule.copies(of: slot, stageBlocks: stageBlocks)
+      for position in 0..<Self.slotCount {
+        let copies = Schedule.copies(of: Schedule.slot(at: position), stageBlocks: stageBlocks)
         guard copies > 0 else { continue }
         if small {
           sum.addUnchecked(segment[position], copies: copies)
-        } else {
-          guard let next = sum.adding(segment[position], copies: copies) else { throw Self.overflow }
-          sum = next
+        } else if !sum.add(segment[position], copies: copies) {
+          throw Self.overflow
         }
+      }
+      for field in CostField.peaks {
+        var peak = 0
+        for position in 0..<Self.slotCount where needed & (1 << position) != 0 {
+          peak = Swift.max(peak, segment[position][field])
+        }
+        sum[field] = peak
       }
       return sum
     }

@@ -3,11 +3,19 @@
 ///
 /// Every block: `(0, 1), (1, 1), …, (n−1, 1)`. Distinct blocks: `(0, 1)`, `(1, ⌊n/2⌋)`, `(2, ⌊(n−1)/2⌋)`, as far
 /// as the stage has them.
+@usableFromInline
 struct BlockSchedule: Sequence {
-  let blocks: Int
-  let granularity: Granularity
+  @usableFromInline let blocks: Int
+  @usableFromInline let granularity: Granularity
+
+  @inlinable
+  init(blocks: Int, granularity: Granularity) {
+    self.blocks = blocks
+    self.granularity = granularity
+  }
 
   /// The index of the last block emitted.
+  @inlinable
   var last: Int {
     switch granularity {
     case .everyBlock: blocks - 1
@@ -15,12 +23,18 @@ struct BlockSchedule: Sequence {
     }
   }
 
+  @inlinable
   func makeIterator() -> Iterator { Iterator(schedule: self) }
 
+  @usableFromInline
   struct Iterator: IteratorProtocol {
-    let schedule: BlockSchedule
-    var position = 0
+    @usableFromInline let schedule: BlockSchedule
+    @usableFromInline var position = 0
 
+    @inlinable
+    init(schedule: BlockSchedule) { self.schedule = schedule }
+
+    @inlinable
     mutating func next() -> (index: Int, repeats: Int)? {
       let index = position
       guard index <= schedule.last else { return nil }

@@ -31,10 +31,18 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible, Senda
 
 /// A user-facing hyperparameter, named by its command-line flag.
 public enum Parameter: String, Sendable, CaseIterable {
-  case gammaTau = "gamma-tau", gammaT = "gamma-t", gammaS = "gamma-s", gammaW = "gamma-w", gammaB = "gamma-b"
+  case gammaTau = "gamma-tau"
+  case gammaT = "gamma-t"
+  case gammaS = "gamma-s"
+  case gammaW = "gamma-w"
+  case gammaB = "gamma-b"
   case gammaD = "gamma-d"
-  case frames, crop, testCrop = "test-crop", widthFactor = "width-factor", depthFactor = "depth-factor"
-  case bottleneckFactor = "bottleneck-factor", classes, batch
+  case frames, crop
+  case testCrop = "test-crop"
+  case widthFactor = "width-factor"
+  case depthFactor = "depth-factor"
+  case bottleneckFactor = "bottleneck-factor"
+  case classes, batch
 
   /// The flag as typed on the command line, e.g. `--gamma-t`.
   public var flag: String { "--" + rawValue }

@@ -1,21 +1,32 @@
-/// A node's output as the builder tracks it: where it was produced and its shape.
-struct Tensor {
-  var index: Int
-  var shape: TensorShape
+/// A node's output as the builder tracks it: which node produced it and its shape (a handle, no data).
+@usableFromInline
+struct NodeOutput {
+  @usableFromInline var index: Int
+  @usableFromInline var shape: TensorShape
+
+  @inlinable
+  init(index: Int, shape: TensorShape) {
+    self.index = index
+    self.shape = shape
+  }
 }
 
 /// Numbers nodes, infers convolution shapes and forwards each node to the sink. Shape inference lives here.
+@usableFromInline
 struct Emitter<Sink: LayerSink> {
-  var sink: Sink
-  var nextIndex = 0
-  var repeatCount = 1
+  @usableFromInline var sink: Sink
+  @usableFromInline var nextIndex = 0
+  @usableFromInline var repeatCount = 1
 
-  @inline(__always)
+  @inlinable
+  init(sink: Sink) { self.sink = sink }
+
+  @inlinable @inline(__always)
   mutating func add(
     _ path: NodePath, _ kind: LayerKind, inputs: NodeInputs, from input: TensorShape,
     to output: TensorShape,
     consumers: Int
-  ) throws(ConfigurationError) -> Tensor {
+  ) throws(ConfigurationError) -> NodeOutput {
     do {
       _ = try output.elementCount()
     } catch {
@@ -27,21 +38,21 @@ struct Emitter<Sink: LayerSink> {
       consumerCount: consumers, repeatCount: repeatCount)
     try sink.receive(node)
     nextIndex += 1
-    return Tensor(index: node.index, shape: output)
+    return NodeOutput(index: node.index, shape: output)
   }
 
   /// A shape-preserving node reading one tensor.
-  @inline(__always)
-  mutating func elementwise(_ path: NodePath, _ kind: LayerKind, _ x: Tensor, consumers: Int = 1)
-    throws(ConfigurationError) -> Tensor
+  @inlinable @inline(__always)
+  mutating func elementwise(_ path: NodePath, _ kind: LayerKind, _ x: NodeOutput, consumers: Int = 1)
+    throws(ConfigurationError) -> NodeOutput
   {
     try add(path, kind, inputs: .one(x.index), from: x.shape, to: x.shape, consumers: consumers)
   }
 
   /// A convolution; its output shape is `floor((n + 2p − k)/s) + 1` along each axis.
-  @inline(__always)
-  mutating func convolution(_ path: NodePath, _ x: Tensor, _ conv: Convolution, consumers: Int = 1)
-    throws(ConfigurationError) -> Tensor
+  @inlinable @inline(__always)
+  mutating func convolution(_ path: NodePath, _ x: NodeOutput, _ conv: Convolution, consumers: Int = 1)
+    throws(ConfigurationError) -> NodeOutput
   {
     var out = x.shape
     out.channels = conv.outChannels
@@ -55,8 +66,8 @@ struct Emitter<Sink: LayerSink> {
       path, .convolution(conv), inputs: .one(x.index), from: x.shape, to: out, consumers: consumers)
   }
 
-  @inline(__always)
-  private static func extent(
+  @inlinable @inline(__always)
+  static func extent(
     _ n: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ axis: String, _ path: NodePath
   ) throws(ConfigurationError) -> Int {
     guard

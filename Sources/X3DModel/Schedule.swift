@@ -23,16 +23,27 @@ public enum Schedule {
     case head
   }
 
-  /// Residual stages (res2…res5).
-  public static let stageCount = X3DArchitecture.baseBlocks.count
+  /// Residual stages (res2…res5): one per entry of ``X3DArchitecture/baseBlocks`` (checked by a test).
+  @inlinable
+  public static var stageCount: Int { 4 }
   /// Distinct blocks per stage.
-  public static let distinctBlocksPerStage = 3
+  @inlinable
+  public static var distinctBlocksPerStage: Int { 3 }
 
   /// Every slot, in execution order: the stem, each stage's distinct blocks 0, 1, 2, the head.
-  public static let slots: [Slot] =
-    [.stem]
-    + (0..<stageCount).flatMap { stage in (0..<distinctBlocksPerStage).map { Slot.block(stage: stage, distinct: $0) } }
-    + [.head]
+  public static var slots: [Slot] { (0..<slotCount).map(slot(at:)) }
+
+  /// How many slots there are.
+  @inlinable
+  public static var slotCount: Int { 2 + distinctBlocksPerStage * stageCount }
+
+  /// The slot at `position` in ``slots`` (the inverse of ``position(of:)``).
+  @inlinable
+  public static func slot(at position: Int) -> Slot {
+    if position == 0 { return .stem }
+    if position == slotCount - 1 { return .head }
+    return .block(stage: (position - 1) / distinctBlocksPerStage, distinct: (position - 1) % distinctBlocksPerStage)
+  }
 
   /// The position of `slot` in ``slots``.
   @inlinable

@@ -17,6 +17,7 @@ public enum WidthRounding {
   }
 
   /// `round_repeats(r, d) = ceil(d·r)`: blocks in a stage of `r` base blocks at depth factor `d`.
+  @inlinable
   public static func roundRepeats(_ repeats: Int, depthFactor: Double) -> Int {
     Int((depthFactor * Double(repeats)).rounded(.up))
   }

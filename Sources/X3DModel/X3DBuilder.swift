@@ -25,6 +25,7 @@ public struct X3DBuilder: Sendable {
   }
 
   /// Sends every node, in execution order, to `sink`.
+  @inlinable
   public func emit<Sink: LayerSink>(into sink: inout Sink, granularity: Granularity) throws(ConfigurationError) {
     var emitter = Emitter(sink: sink)
     defer { sink = emitter.sink }
@@ -44,7 +45,7 @@ public struct X3DBuilder: Sendable {
         {
           // The sink wrote block − 2's nodes again, renumbered; the block's output has the stage's shape, like x.
           emitter.nextIndex += written
-          x = Tensor(index: emitter.nextIndex - 1, shape: x.shape)
+          x = NodeOutput(index: emitter.nextIndex - 1, shape: x.shape)
           continue
         }
         emitter.repeatCount = repeats
@@ -80,13 +81,13 @@ public struct X3DBuilder: Sendable {
   public var stemSegment: Segment { Segment(.stem, input: inputShape) }
 
   /// Sends the nodes of one ``Segment`` to `sink` and returns the shape of the segment's output.
-  @discardableResult
+  @inlinable @discardableResult
   public func emit<Sink: LayerSink>(_ segment: Segment, into sink: inout Sink) throws(ConfigurationError)
     -> TensorShape
   {
     var emitter = Emitter(sink: sink)
     defer { sink = emitter.sink }
-    func standIn(_ shape: TensorShape, readers: Int) throws(ConfigurationError) -> Tensor {
+    func standIn(_ shape: TensorShape, readers: Int) throws(ConfigurationError) -> NodeOutput {
       emitter.repeatCount = 0
       defer { emitter.repeatCount = 1 }
       return try emitter.add(
@@ -140,11 +141,13 @@ public struct X3DBuilder: Sendable {
   }
 
   /// The blocks to emit for a stage and how many blocks each stands for.
+  @inlinable
   static func blocks(of stage: X3DArchitecture.Stage, _ granularity: Granularity) -> BlockSchedule {
     BlockSchedule(blocks: stage.blocks, granularity: granularity)
   }
 
-  private func stem(_ clip: Tensor, _ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> Tensor {
+  @inlinable
+  func stem(_ clip: NodeOutput, _ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> NodeOutput {
     let width = architecture.stemWidth
     func path(_ c: Component) -> NodePath { NodePath(stage: .stem, component: c) }
     let xy = try e.convolution(
@@ -160,10 +163,11 @@ public struct X3DBuilder: Sendable {
     return try e.elementwise(path(.stemReLU), .relu, bn, consumers: 2)
   }
 
-  private func residualBlock(
-    _ stage: X3DArchitecture.Stage, _ block: Int, _ x: Tensor, inWidth: Int, outputConsumers: Int,
+  @inlinable
+  func residualBlock(
+    _ stage: X3DArchitecture.Stage, _ block: Int, _ x: NodeOutput, inWidth: Int, outputConsumers: Int,
     _ e: inout Emitter<some LayerSink>
-  ) throws(ConfigurationError) -> Tensor {
+  ) throws(ConfigurationError) -> NodeOutput {
     func path(_ c: Component) -> NodePath { NodePath(stage: stage.id, block: block, component: c) }
     let stride = block == 0 ? 2 : 1
     let needsProjection = inWidth != stage.width || stride != 1
@@ -171,7 +175,7 @@ public struct X3DBuilder: Sendable {
       needsProjection
       && (configuration.implementation.hasShortcutNormWhenWidthsEqual || inWidth != stage.width)
 
-    func shortcut(_ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> Tensor {
+    func shortcut(_ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> NodeOutput {
       guard needsProjection else { return x }
       let conv = try e.convolution(
         path(.shortcut), x,
@@ -180,7 +184,7 @@ public struct X3DBuilder: Sendable {
       return try e.elementwise(path(.shortcutNorm), .batchNorm, conv)
     }
 
-    var early: Tensor? = nil
+    var early: NodeOutput? = nil
     if configuration.implementation.evaluatesShortcutFirst && needsProjection { early = try shortcut(&e) }
 
     let inner = stage.innerWidth
@@ -201,7 +205,7 @@ public struct X3DBuilder: Sendable {
     let c = try e.convolution(path(.c), swish, Convolution(inChannels: inner, outChannels: stage.width))
     let cNorm = try e.elementwise(path(.cNorm), .batchNorm, c)
 
-    let residual: Tensor
+    let residual: NodeOutput
     if let early { residual = early } else { residual = try shortcut(&e) }
     let sum = try e.add(
       path(.add), .residualAdd, inputs: .two(residual.index, cNorm.index), from: residual.shape, to: cNorm.shape,
@@ -209,9 +213,10 @@ public struct X3DBuilder: Sendable {
     return try e.elementwise(path(.blockReLU), .relu, sum, consumers: outputConsumers)
   }
 
-  private func squeezeExcitation(
-    _ x: Tensor, inner: Int, squeeze: Int, _ path: (Component) -> NodePath, _ e: inout Emitter<some LayerSink>
-  ) throws(ConfigurationError) -> Tensor {
+  @inlinable
+  func squeezeExcitation(
+    _ x: NodeOutput, inner: Int, squeeze: Int, _ path: (Component) -> NodePath, _ e: inout Emitter<some LayerSink>
+  ) throws(ConfigurationError) -> NodeOutput {
     var pooledShape = x.shape
     (pooledShape.frames, pooledShape.height, pooledShape.width) = (1, 1, 1)
     let pooled = try e.add(
@@ -226,7 +231,8 @@ public struct X3DBuilder: Sendable {
       path(.seScale), .channelScale, inputs: .two(x.index, gate.index), from: x.shape, to: x.shape, consumers: 1)
   }
 
-  private func head(_ x: Tensor, _ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> Tensor {
+  @inlinable
+  func head(_ x: NodeOutput, _ e: inout Emitter<some LayerSink>) throws(ConfigurationError) -> NodeOutput {
     func path(_ c: Component) -> NodePath { NodePath(stage: .head, component: c) }
     let a = architecture
     let conv5 = try e.convolution(
@@ -255,6 +261,7 @@ public struct X3DBuilder: Sendable {
   }
 
   /// Output extent of a window of `kernel` (stride 1, no padding), or a `zeroExtent` error naming the node.
+  @inlinable
   static func extent(_ input: Int, _ kernel: Int, _ axis: String, _ path: NodePath) throws(ConfigurationError) -> Int {
     guard let extent = Convolution.outputExtent(input: input, kernel: kernel, stride: 1, padding: 0) else {
       throw .zeroExtent(node: path.description, axis: axis, input: input, kernel: kernel)
