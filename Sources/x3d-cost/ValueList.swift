@@ -2,7 +2,8 @@ import Foundation
 
 /// Parses a sweep flag's value: a comma-separated list whose items are numbers or inclusive ranges
 /// `start:stop:step` (`start:stop` steps by 1). `1,2,4` → [1, 2, 4]; `160:224:16` → [160, 176, 192, 208, 224];
-/// `1:2:0.25,4` → [1, 1.25, 1.5, 1.75, 2, 4]. Repeated values are kept once, in first-seen order.
+/// `1:2:0.25,4` → [1, 1.25, 1.5, 1.75, 2, 4]. Repeated values are kept once, in first-seen order. Every number
+/// must be positive (all model flags are counts or factors).
 ///
 /// Range values are `start + i·step`, printed with 12 significant digits and read back, so `0.1:0.3:0.1` gives
 /// 0.1, 0.2, 0.3 and not 0.30000000000000004; the stop is included when it is within 1e-9 steps of a value.
@@ -34,6 +35,12 @@ enum ValueList {
     }
     let numbers = try parts.map { (part) throws(UsageError) in
       try number(part, in: item, flag: flag, integer: integer)
+    }
+    // Every model flag is a count or a factor: a value ≤ 0 could only fail each configuration it enters. A
+    // range's values lie between its start and stop, so checking those two is enough (the step may be negative).
+    for (part, value) in zip(parts, numbers.prefix(2)) where value <= 0 {
+      let value = parts.count == 1 ? part : "\(part) in '\(item)'"
+      throw UsageError("invalid value for \(flag): \(value) (must be positive)")
     }
     if numbers.count == 1 { return numbers }
     let (start, stop) = (numbers[0], numbers[1])
