@@ -61,7 +61,9 @@ public final class ResultsStore: Sendable {
   /// A fresh private in-memory database with the latest schema (for tests and scratch work).
   public static func inMemory() throws(StoreError) -> ResultsStore {
     let queue: DatabaseQueue
-    do { queue = try DatabaseQueue() } catch {
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in Self.disableAddressFunctions(db) }
+    do { queue = try DatabaseQueue(configuration: configuration) } catch {
       throw mapped(error, path: ":memory:", busyTimeout: 0)
     }
     let store = ResultsStore(queue: queue, path: ":memory:")
