@@ -7,22 +7,6 @@ import Testing
 /// Databases the store must refuse without writing a byte (it used to switch them to WAL first), and queries that
 /// must not exhaust memory or print an address.
 struct HostileDatabaseTests {
-  /// Everything about a folder that a write could change: each file's bytes and modification time.
-  struct Snapshot: Equatable {
-    var files: [String: Data]
-    var modified: [String: Date]
-
-    init(_ directory: URL) throws {
-      files = [:]
-      modified = [:]
-      for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
-        let path = directory.appendingPathComponent(name).path
-        files[name] = try Data(contentsOf: URL(fileURLWithPath: path))
-        modified[name] = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
-      }
-    }
-  }
-
   /// A rollback-journal database made by `body` at a fresh path.
   func database(_ body: (Database) throws -> Void) throws -> (path: String, directory: URL) {
     let (path, directory) = temporaryDatabase()
@@ -33,12 +17,12 @@ struct HostileDatabaseTests {
   }
 
   func expectRefusedUntouched(_ path: String, _ directory: URL, _ expected: StoreError) throws {
-    let before = try Snapshot(directory)
+    let before = try FolderSnapshot(directory)
     Thread.sleep(forTimeInterval: 0.01)
     for access in [ResultsStore.Access.readWrite, .readOnly] {
       #expect(throws: expected) { _ = try ResultsStore(path: path, access: access) }
     }
-    let after = try Snapshot(directory)
+    let after = try FolderSnapshot(directory)
     #expect(after == before, "the folder changed: \(after.files.keys.sorted())")
   }
 
@@ -141,9 +125,9 @@ struct HostileDatabaseTests {
       Issue.record("cannot make a folder read-only here (neither chmod nor chattr +i)")
       return
     }
-    let before = try Snapshot(directory)
+    let before = try FolderSnapshot(directory)
     let store = try ResultsStore(path: path, access: .readOnly)
     #expect(try count(store, "SELECT count(*) FROM configs") == 36)
-    #expect(try Snapshot(directory) == before)
+    #expect(try FolderSnapshot(directory) == before)
   }
 }
