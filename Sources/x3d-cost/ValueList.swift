@@ -36,13 +36,10 @@ enum ValueList {
     let numbers = try parts.map { (part) throws(UsageError) in
       try number(part, in: item, flag: flag, integer: integer)
     }
-    // Every model flag is a count or a factor: a value ≤ 0 could only fail each configuration it enters. A
-    // range's values lie between its start and stop, so checking those two is enough (the step may be negative).
-    for (part, value) in zip(parts, numbers.prefix(2)) where value <= 0 {
-      let value = parts.count == 1 ? part : "\(part) in '\(item)'"
-      throw UsageError("invalid value for \(flag): \(value) (must be positive)")
+    if numbers.count == 1 {
+      try positive(numbers[0], text: parts[0], flag: flag)
+      return numbers
     }
-    if numbers.count == 1 { return numbers }
     let (start, stop) = (numbers[0], numbers[1])
     let step = numbers.count == 3 ? numbers[2] : 1
     if step == 0 { throw UsageError("\(flag) '\(item)': the step is zero") }
@@ -57,7 +54,16 @@ enum ValueList {
       throw UsageError("\(flag) '\(item)': more than \(maximumRangeCount) values in one range")
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1
-    return (0..<count).map { cleaned(start + Double($0) * step) }
+    let values = (0..<count).map { cleaned(start + Double($0) * step) }
+    if let bad = values.first(where: { $0 <= 0 }) {
+      try positive(bad, text: "\(format(bad)) in '\(item)'", flag: flag)
+    }
+    return values
+  }
+
+  /// Every model flag is a count or a factor: a value ≤ 0 could only fail each configuration it enters.
+  private static func positive(_ value: Double, text: String, flag: String) throws(UsageError) {
+    guard value > 0 else { throw UsageError("invalid value for \(flag): \(text) (must be positive)") }
   }
 
   private static func number(_ text: String, in item: String, flag: String, integer: Bool)
