@@ -5,6 +5,10 @@ import X3DModel
 /// or a score table needs: little-endian `<f4`, C order. Anything else is refused with a message saying what the
 /// file holds.
 public enum NumPyArray {
+  /// Longer headers are refused before they are parsed (a float32 array's header is under 200 bytes; NumPy's own
+  /// reader stops at 10,000 by default).
+  public static let maximumHeaderBytes = 1_000_000
+
   /// The shape and elements of a float32 `.npy` file.
   public static func read(_ url: URL) throws(ExecutorError) -> (shape: [Int], scalars: [Float]) {
     let bytes: Data
@@ -24,6 +28,9 @@ public enum NumPyArray {
     var headerLength = 0
     for offset in 0..<lengthBytes {
       headerLength |= Int(bytes[bytes.startIndex + 8 + offset]) << (8 * offset)
+    }
+    guard headerLength <= maximumHeaderBytes else {
+      throw fail("the header claims \(headerLength) bytes, more than the \(maximumHeaderBytes)-byte limit")
     }
     let dataStart = 8 + lengthBytes + headerLength
     guard bytes.count >= dataStart,

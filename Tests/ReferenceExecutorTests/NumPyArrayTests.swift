@@ -91,6 +91,22 @@ struct NumPyArrayTests {
     }
   }
 
+  @Test("a version 2.0 header longer than 1 MB is refused before it is read")
+  func hugeHeader() throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    var bytes = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0])
+    withUnsafeBytes(of: UInt32(1_000_000_000).littleEndian) { bytes.append(contentsOf: $0) }
+    bytes.append(Data("{'descr': '<f4', ".utf8))
+    try bytes.write(to: url)
+    #expect(
+      throws: ExecutorError.npy(
+        path: url.path, reason: "the header claims 1000000000 bytes, more than the 1000000-byte limit")
+    ) {
+      try NumPyArray.read(url)
+    }
+  }
+
   @Test("Python 2 long integers, double quotes and a one-element tuple still read")
   func lenientWhereNumPyIs() throws {
     let url = temporaryURL()
