@@ -144,7 +144,7 @@ enum ExecutorSetup {
   /// would need, before anything is allocated.
   static func checkMemory(_ graph: LayerGraph) throws {
     let footprint = try ExecutionFootprint(graph)
-    let physical = ProcessInfo.processInfo.physicalMemory
+    let physical = availableMemory()
     guard UInt64(footprint.totalBytes) > physical else { return }
     throw UsageError(
       "--batch \(graph.input.outputShape.batch) (input \(graph.input.outputShape)): the run would need at least "
@@ -152,6 +152,15 @@ enum ExecutorSetup {
         + "at the peak, the \(Quantity.bytes(footprint.clipBytes)) clip included, and "
         + "\(Quantity.bytes(footprint.weightBytes)) of weights); this machine has "
         + "\(Quantity.bytes(Int(clamping: physical))) of memory. Use a smaller --batch, --frames or --crop")
+  }
+
+  /// Physical memory, or the cgroup's limit (`/sys/fs/cgroup/memory.max`, Linux) when that is lower.
+  static func availableMemory() -> UInt64 {
+    let physical = ProcessInfo.processInfo.physicalMemory
+    guard let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
+      let limit = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return physical }
+    return min(physical, limit)
   }
 
   /// Refuses `--output` when it names the same file as one of `inputs` (by device and inode, so another spelling,

@@ -49,10 +49,10 @@ extension X3DCost {
     func validate() throws {
       if standard {
         guard name == nil, model.isEmpty, !perLayer else {
-          throw ValidationError("--standard takes no --name, model flags or --per-layer")
+          throw UsageError("--standard takes no --name, model flags or --per-layer")
         }
       } else if name == nil {
-        throw ValidationError("give the sweep a --name (or use --standard)")
+        throw UsageError("give the sweep a --name (or use --standard)")
       }
       try FlagBounds.check(batchSize, "--batch-size", in: 1...FlagBounds.maximumBatchSize)
       try FlagBounds.check(jobs, "--jobs", in: 1...FlagBounds.maximumThreads)
