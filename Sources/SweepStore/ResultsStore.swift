@@ -139,8 +139,9 @@ public final class ResultsStore: Sendable {
   }
 
   /// Refuses, from the file's first 100 bytes and before SQLite touches it, a file that is not SQLite, has a
-  /// `user_version` no x3d-cost writes (negative, or newer than this build), or has lost pages (truncated: a
-  /// read-only connection would leave `-wal` and `-shm` files beside it and fail on the first missing page).
+  /// `user_version` no x3d-cost writes (negative, or newer than this build), or, at rest, has lost pages
+  /// (truncated: a read-only connection would leave `-wal` and `-shm` files beside it and fail on the first missing
+  /// page).
   private static func checkHeader(_ path: String, access: Access) throws(StoreError) -> SQLiteFileHeader? {
     switch SQLiteFileHeader.read(path) {
     case nil, .empty: return nil
@@ -154,7 +155,11 @@ public final class ResultsStore: Sendable {
       if header.userVersion > supported {
         throw .newerSchema(path: path, found: Int(header.userVersion), supported: supported)
       }
-      if header.isTruncated {
+      // A checkpoint or commit in progress writes page 1 before the pages that extend the file, so the length is
+      // only checked on a file at rest: no `-wal` or `-journal` beside it (no connection is writing).
+      let manager = FileManager.default
+      let atRest = !manager.fileExists(atPath: path + "-wal") && !manager.fileExists(atPath: path + "-journal")
+      if header.isTruncated && atRest {
         throw .truncatedDatabase(
           path: path, expectedBytes: header.expectedFileSize ?? header.fileSize, foundBytes: header.fileSize)
       }
