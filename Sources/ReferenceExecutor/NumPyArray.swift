@@ -5,6 +5,10 @@ import X3DModel
 /// or a score table needs: little-endian `<f4`, C order. Anything else is refused with a message saying what the
 /// file holds.
 public enum NumPyArray {
+  /// Longer headers are refused before they are parsed (a float32 array's header is under 200 bytes; NumPy's own
+  /// reader stops at 10,000 by default).
+  public static let maximumHeaderBytes = 1_000_000
+
   /// The shape and elements of a float32 `.npy` file.
   public static func read(_ url: URL) throws(ExecutorError) -> (shape: [Int], scalars: [Float]) {
     let bytes: Data
@@ -25,6 +29,9 @@ public enum NumPyArray {
     for offset in 0..<lengthBytes {
       headerLength |= Int(bytes[bytes.startIndex + 8 + offset]) << (8 * offset)
     }
+    guard headerLength <= maximumHeaderBytes else {
+      throw fail("the header claims \(headerLength) bytes, more than the \(maximumHeaderBytes)-byte limit")
+    }
     let dataStart = 8 + lengthBytes + headerLength
     guard bytes.count >= dataStart,
       let header = String(
@@ -32,33 +39,24 @@ public enum NumPyArray {
         encoding: major == 3 ? .utf8 : .isoLatin1)
     else { throw fail("truncated header") }
 
-    guard let descr = field("descr", in: header) else {
-      throw fail("header has no 'descr': \(header)")
-    }
-    let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
-    switch dtype {
-    case "<f4": break
-    case ">f4":
+    let parsed = try NumPyHeader.parse(header, fail: fail)
+    switch parsed.descr {
+    case .string("<f4"): break
+    case .string(">f4"):
       throw fail("dtype >f4 is big-endian float32; save it little-endian (`a.astype('<f4')`)")
-    default: throw fail("dtype \(dtype) is not float32 (<f4); convert it (`a.astype(np.float32)`)")
+    case .string(let dtype):
+      throw fail("dtype \(dtype) is not float32 (<f4); convert it (`a.astype(np.float32)`)")
+    default: throw fail("a structured dtype is not float32 (<f4); save a plain float32 array")
     }
-    if let order = field("fortran_order", in: header), order.contains("True") {
+    if parsed.fortranOrder {
       throw fail(
         "the array is in Fortran order; save a C-ordered array (`np.ascontiguousarray(a)`)")
     }
-    guard let shapeText = field("shape", in: header) else {
-      throw fail("header has no 'shape': \(header)")
-    }
-    let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() ")).split(
-      separator: ","
-    )
-    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
-    let count = shape.reduce(1) { $0 &* $1 }
-    guard shape.allSatisfy({ $0 >= 0 }), count >= 0 else { throw fail("bad shape \(shapeText)") }
+    let (shape, count) = (parsed.shape, parsed.elementCount)
     let available = bytes.count - dataStart
-    guard available >= count * 4 else {
+    guard count <= available / 4 else {
       throw fail(
-        "truncated: shape \(shape) needs \(count * 4) data bytes, the file has \(available)")
+        "truncated: shape \(shape) needs \(count) float32 elements, the file has \(available) data bytes")
     }
     let scalars = bytes.withUnsafeBytes { raw in
       (0..<count).map {
@@ -97,23 +95,5 @@ public enum NumPyArray {
     do { try out.write(to: url) } catch {
       throw .file(path: url.path, reason: "cannot write (\(error.localizedDescription))")
     }
-  }
-
-  /// The text of `'key': value` in a header dict (value up to the next top-level comma or closing brace).
-  private static func field(_ key: String, in header: String) -> String? {
-    guard let range = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else {
-      return nil
-    }
-    var rest = header[range.upperBound...].drop { $0 == " " || $0 == ":" }
-    var depth = 0
-    var value = ""
-    while let character = rest.first {
-      if character == "(" { depth += 1 }
-      if character == ")" { depth -= 1 }
-      if depth == 0 && (character == "," || character == "}") { break }
-      value.append(character)
-      rest = rest.dropFirst()
-    }
-    return value
   }
 }

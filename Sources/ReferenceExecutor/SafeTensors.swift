@@ -24,6 +24,13 @@ public struct SafeTensorsFile: Sendable {
     "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1,
   ]
 
+  /// Headers longer than this are refused before they are parsed (the limit of huggingface's own reader).
+  public static let maximumHeaderBytes = 100_000_000
+
+  /// Reads and validates the file: the header must be strict JSON (no duplicate keys) no longer than
+  /// ``maximumHeaderBytes``; every tensor needs a string dtype, a shape of non-negative integers whose element and
+  /// byte counts fit in `Int`, and integer `data_offsets` inside the data section that span exactly its bytes
+  /// (for the dtypes of ``dtypeSizes``); no two tensors may share a byte.
   public init(contentsOf url: URL) throws(ExecutorError) {
     path = url.path
     let bytes: Data
@@ -38,6 +45,10 @@ public struct SafeTensorsFile: Sendable {
     let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) {
       $0 | UInt64($1.element) << (8 * $1.offset)
     }
+    guard headerLength <= UInt64(Self.maximumHeaderBytes) else {
+      throw fail(
+        "the header claims \(headerLength) bytes, more than the \(Self.maximumHeaderBytes)-byte (100 MB) limit")
+    }
     guard headerLength <= UInt64(bytes.count - 8) else {
       throw fail(
         "the header claims \(headerLength) bytes but the file has \(bytes.count - 8) after the length"
@@ -45,49 +56,95 @@ public struct SafeTensorsFile: Sendable {
     }
     dataStart = 8 + Int(headerLength)
     let dataSize = bytes.count - dataStart
-    let json: Any
+    let json: StrictJSON
     do {
-      json = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<dataStart))
-    } catch { throw fail("the header is not JSON") }
-    guard let header = json as? [String: Any] else { throw fail("the header is not a JSON object") }
+      json = try StrictJSON.parse(bytes[(bytes.startIndex + 8)..<(bytes.startIndex + dataStart)])
+    } catch { throw fail("the header is not valid JSON: \(error.reason) at byte \(8 + error.offset)") }
+    guard case .object(let header) = json else { throw fail("the header is not a JSON object") }
     var entries: [String: Entry] = [:]
     var metadata: [String: String] = [:]
     for (name, value) in header {
       if name == "__metadata__" {
-        for (key, item) in value as? [String: Any] ?? [:] {
-          metadata[key] = item as? String ?? "\(item)"
+        guard case .object(let items) = value else { throw fail("__metadata__ is not a JSON object") }
+        for (key, item) in items {
+          guard case .string(let text) = item else { throw fail("__metadata__ \(key) is not a string") }
+          metadata[key] = text
         }
         continue
       }
-      guard let object = value as? [String: Any], let dtype = object["dtype"] as? String,
-        let shape = (object["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-        let offsets = (object["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }
-        ),
-        offsets.count == 2, shape.count == (object["shape"] as? [Any])?.count
-      else { throw fail("tensor \(name) lacks a dtype, shape or data_offsets") }
-      guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1],
-        offsets[1] <= dataSize
-      else {
-        throw fail(
-          "tensor \(name) has data_offsets \(offsets) outside the \(dataSize)-byte data section (truncated file?)"
-        )
-      }
-      if let size = Self.dtypeSizes[dtype] {
-        let (count, overflow) = shape.reduce((1, false)) {
-          let (p, o) = $0.0.multipliedReportingOverflow(by: $1)
-          return (p, $0.1 || o)
-        }
-        guard !overflow, count * size == offsets[1] - offsets[0] else {
-          throw fail(
-            "tensor \(name) of shape \(shape) and dtype \(dtype) holds \(offsets[1] - offsets[0]) bytes"
-          )
-        }
-      }
-      entries[name] = Entry(dtype: dtype, shape: shape, byteRange: offsets[0]..<offsets[1])
+      let entry = try Self.entry(name, value, dataSize: dataSize, fail: fail)
+      entries[name] = entry
+    }
+    let ranges = entries.filter { !$0.value.byteRange.isEmpty }.sorted {
+      ($0.value.byteRange.lowerBound, $0.key) < ($1.value.byteRange.lowerBound, $1.key)
+    }
+    for (a, b) in zip(ranges, ranges.dropFirst()) where a.value.byteRange.overlaps(b.value.byteRange) {
+      throw fail(
+        "tensors \(a.key) (bytes \(a.value.byteRange.lowerBound)..<\(a.value.byteRange.upperBound)) and "
+          + "\(b.key) (bytes \(b.value.byteRange.lowerBound)..<\(b.value.byteRange.upperBound)) overlap")
     }
     self.entries = entries
     self.metadata = metadata
     self.bytes = bytes
+  }
+
+  /// One tensor's header entry, validated.
+  private static func entry(
+    _ name: String, _ value: StrictJSON, dataSize: Int, fail: (String) -> ExecutorError
+  ) throws(ExecutorError) -> Entry {
+    guard case .object(let fields) = value else { throw fail("tensor \(name) is not a JSON object") }
+    func field(_ key: String) -> StrictJSON? { fields.first { $0.key == key }?.value }
+    guard case .string(let dtype) = field("dtype"), case .array(let shapeItems) = field("shape"),
+      case .array(let offsetItems) = field("data_offsets")
+    else { throw fail("tensor \(name) lacks a dtype, shape or data_offsets") }
+    let shape = shapeItems.compactMap(\.integer)
+    guard shape.count == shapeItems.count else {
+      throw fail("tensor \(name) has a shape that is not a list of integers: \(text(shapeItems))")
+    }
+    if let negative = shape.first(where: { $0 < 0 }) {
+      throw fail("tensor \(name) has a negative extent \(negative) in its shape \(shape)")
+    }
+    var count = 1
+    for extent in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      guard !overflow else { throw fail("tensor \(name) of shape \(shape) has more elements than fit in 64 bits") }
+      count = product
+    }
+    let offsets = offsetItems.compactMap(\.integer)
+    guard offsets.count == 2, offsetItems.count == 2 else {
+      throw fail("tensor \(name) has data_offsets \(text(offsetItems)); expected two integers [begin, end]")
+    }
+    guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
+      throw fail(
+        "tensor \(name) has data_offsets \(offsets) outside the \(dataSize)-byte data section (truncated file?)")
+    }
+    if let size = dtypeSizes[dtype] {
+      let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+      guard !overflow else {
+        throw fail("tensor \(name) of shape \(shape) and dtype \(dtype) has more bytes than fit in 64 bits")
+      }
+      guard bytes == offsets[1] - offsets[0] else {
+        throw fail(
+          "tensor \(name) of shape \(shape) and dtype \(dtype) needs \(bytes) bytes, its data_offsets \(offsets) "
+            + "span \(offsets[1] - offsets[0])")
+      }
+    }
+    return Entry(dtype: dtype, shape: shape, byteRange: offsets[0]..<offsets[1])
+  }
+
+  /// JSON values as the header wrote them, for messages.
+  private static func text(_ items: [StrictJSON]) -> String {
+    "["
+      + items.map { item in
+        switch item {
+        case .number(let text): text
+        case .string(let text): "\"\(text)\""
+        case .bool(let value): "\(value)"
+        case .null: "null"
+        case .array: "[…]"
+        case .object: "{…}"
+        }
+      }.joined(separator: ", ") + "]"
   }
 
   /// The elements of an `F32` tensor (nil when absent or of another dtype).

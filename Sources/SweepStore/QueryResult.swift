@@ -19,6 +19,15 @@ public struct QueryResult: Hashable, Sendable {
       }
     }
 
+    /// The bytes the value counts for against a query's memory bound: text and blobs by length, others 8.
+    var byteCount: Int {
+      switch self {
+      case .text(let value): max(8, value.utf8.count)
+      case .blob(let bytes): max(8, bytes.count)
+      case .null, .integer, .real: 8
+      }
+    }
+
     /// The value as a number, when it is one.
     public var number: Double? {
       switch self {
@@ -28,6 +37,10 @@ public struct QueryResult: Hashable, Sendable {
       }
     }
   }
+
+  /// The default bounds of ``ResultsStore/query(_:arguments:maximumRows:maximumBytes:)``.
+  public static let defaultMaximumRows = 1_000_000
+  public static let defaultMaximumBytes = 256 << 20
 
   public var columns: [String]
   public var rows: [[Cell]]

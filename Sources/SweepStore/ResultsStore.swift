@@ -4,7 +4,7 @@ import GRDB
 /// The results database: one type owns the SQLite connection and exposes reads and writes named for their intent.
 ///
 /// Opening a writable store applies the pending migrations (``StoreMigrations``) and refuses a database written by
-/// a newer tool. The journal is WAL, so queries run while a sweep writes, and every write is one `IMMEDIATE`
+/// a newer tool, or not by this tool at all, before writing anything to it. The journal is WAL, so queries run while a sweep writes, and every write is one `IMMEDIATE`
 /// transaction, so two processes writing the same file wait for each other (up to the busy timeout) and lose
 /// nothing. SQL text lives only in this module.
 public final class ResultsStore: Sendable {
@@ -22,6 +22,12 @@ public final class ResultsStore: Sendable {
   let busyTimeout: Double
 
   /// Opens (or with `.readWrite` creates) the database at `path`.
+  ///
+  /// Every check that can refuse the file runs before anything is written to it: the header (SQLite magic, a
+  /// `user_version` this build knows, a file as long as its header says), then, on a connection that
+  /// has not changed the journal mode, the tables (a database this tool did not create is refused). Only then is a
+  /// writable file switched to WAL and migrated. A read-only open of a WAL database in a folder where SQLite cannot
+  /// create the `-wal` and `-shm` files (a read-only copy) opens the file as immutable.
   public init(path: String, access: Access = .readWrite, busyTimeout: Double = 10)
     throws(StoreError)
   {
@@ -29,18 +35,23 @@ public final class ResultsStore: Sendable {
     self.busyTimeout = busyTimeout
     let exists = FileManager.default.fileExists(atPath: path)
     if access == .readOnly && !exists { throw .missingDatabase(path: path) }
-    if exists { try Self.checkHeader(path) }
+    var header: SQLiteFileHeader? = nil
+    if exists { header = try Self.checkHeader(path, access: access) }
     var configuration = Configuration()
     configuration.readonly = access == .readOnly
     configuration.busyMode = .timeout(busyTimeout)
-    configuration.journalMode = access == .readOnly ? .default : .wal
+    configuration.journalMode = .default
     configuration.prepareDatabase { db in
       // WAL + NORMAL: a crash or kill never corrupts; a power loss may drop the last commits. A 32 MiB page
       // cache keeps a large sweep's unique index in memory.
       if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768") }
+      Self.disableAddressFunctions(db)
     }
+    let openedPath =
+      access == .readOnly && header.map { Self.needsImmutableOpen(path, $0) } == true
+      ? Self.immutableURI(path) : path
     do {
-      queue = try DatabaseQueue(path: path, configuration: configuration)
+      queue = try DatabaseQueue(path: openedPath, configuration: configuration)
     } catch {
       throw Self.mapped(error, path: path, busyTimeout: busyTimeout)
     }
@@ -50,7 +61,9 @@ public final class ResultsStore: Sendable {
   /// A fresh private in-memory database with the latest schema (for tests and scratch work).
   public static func inMemory() throws(StoreError) -> ResultsStore {
     let queue: DatabaseQueue
-    do { queue = try DatabaseQueue() } catch {
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in Self.disableAddressFunctions(db) }
+    do { queue = try DatabaseQueue(configuration: configuration) } catch {
       throw mapped(error, path: ":memory:", busyTimeout: 0)
     }
     let store = ResultsStore(queue: queue, path: ":memory:")
@@ -93,6 +106,7 @@ public final class ResultsStore: Sendable {
     case .readOnly:
       if !complete { throw .olderSchema(path: path, found: found, supported: supported) }
     case .readWrite:
+      if path != ":memory:" { try useWAL() }
       try migrate()
     }
   }
@@ -112,13 +126,74 @@ public final class ResultsStore: Sendable {
     }
   }
 
-  /// SQLite files start with this 16-byte magic; anything else is refused before SQLite touches it.
-  private static func checkHeader(_ path: String) throws(StoreError) {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return }
-    defer { try? handle.close() }
-    let header = (try? handle.read(upToCount: 16)) ?? Data()
-    if header.isEmpty { return }
-    if header != Data("SQLite format 3\0".utf8) { throw .notADatabase(path: path) }
+  /// Switches the journal to WAL (a no-op when it already is); done only after the schema checks passed.
+  private func useWAL() throws(StoreError) {
+    do {
+      try queue.writeWithoutTransaction { db in
+        let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+        if mode?.lowercased() != "wal" {
+          throw StoreError.sql(message: "cannot switch \(path) to WAL (journal mode \(mode ?? "unknown"))")
+        }
+      }
+    } catch { throw Self.mapped(error, path: path, busyTimeout: busyTimeout) }
+  }
+
+  /// Refuses, from the file's first 100 bytes and before SQLite touches it, a file that is not SQLite, has a
+  /// `user_version` no x3d-cost writes (negative, or newer than this build), or, at rest, has lost pages
+  /// (truncated: a read-only connection would leave `-wal` and `-shm` files beside it and fail on the first missing
+  /// page).
+  private static func checkHeader(_ path: String, access: Access) throws(StoreError) -> SQLiteFileHeader? {
+    switch SQLiteFileHeader.read(path) {
+    case nil, .empty: return nil
+    case .notSQLite: throw .notADatabase(path: path)
+    case .shortHeader(let size): throw .truncatedDatabase(path: path, expectedBytes: 100, foundBytes: size)
+    case .header(let header):
+      let supported = StoreMigrations.latestVersion
+      if header.userVersion < 0 {
+        throw .invalidSchemaVersion(path: path, found: Int(header.userVersion))
+      }
+      if header.userVersion > supported {
+        throw .newerSchema(path: path, found: Int(header.userVersion), supported: supported)
+      }
+      // A checkpoint or commit in progress writes page 1 before the pages that extend the file, so the length is
+      // only checked on a file at rest: no `-wal` or `-journal` beside it (no connection is writing).
+      let manager = FileManager.default
+      let atRest = !manager.fileExists(atPath: path + "-wal") && !manager.fileExists(atPath: path + "-journal")
+      if header.isTruncated && atRest {
+        throw .truncatedDatabase(
+          path: path, expectedBytes: header.expectedFileSize ?? header.fileSize, foundBytes: header.fileSize)
+      }
+      return header
+    }
+  }
+
+  /// A WAL database whose `-wal` and `-shm` files are absent and cannot be created (the folder is not writable):
+  /// SQLite cannot open it read-only unless told the file is immutable, which is exact here, since no writer can
+  /// exist without those files.
+  private static func needsImmutableOpen(_ path: String, _ header: SQLiteFileHeader) -> Bool {
+    let manager = FileManager.default
+    let folder = (path as NSString).deletingLastPathComponent
+    return header.writeVersion == 2 && !manager.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+      && !manager.fileExists(atPath: path + "-wal") && !manager.fileExists(atPath: path + "-shm")
+  }
+
+  /// `file:/absolute/path?immutable=1`, with the characters URIs reserve percent-encoded.
+  private static func immutableURI(_ path: String) -> String {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+  }
+
+  /// `fts3_tokenizer(name)` returns the address of a tokenizer module as a blob: a pointer that `query` would
+  /// print. Both of its forms are replaced, on every connection, by a function that refuses with that reason.
+  private static func disableAddressFunctions(_ db: Database) {
+    for arity in [1, 2] {
+      db.add(
+        function: DatabaseFunction("fts3_tokenizer", argumentCount: arity, pure: false) { _ in
+          throw DatabaseError(message: "fts3_tokenizer is disabled: it returns a memory address")
+        })
+    }
   }
 
   // MARK: Access with error mapping

@@ -37,18 +37,38 @@ public enum StandardResults {
   )
     throws(StoreError) -> [SweepOutcome]
   {
+    try checkPreconditions(store, toolVersion: toolVersion)
     var outcomes: [SweepOutcome] = []
-    for (name, kind, plan) in [
-      ("presets", SweepRecord.Kind.presets, presetsPlan), ("standard", .sweep, standardPlan),
-    ] {
-      let record = SweepRecord(
-        name: name, kind: kind, createdAt: timestamp, toolVersion: toolVersion, plan: plan,
-        commandLine: commandLine)
+    for (record, plan) in records(toolVersion: toolVersion) {
+      let kind = record.kind
       let runner = SweepRunner(plan: plan, evaluator: evaluator)
       outcomes.append(try runner.run(into: store, record: record, now: { timestamp }))
       if kind == .presets { try insertPublishedAccuracies(into: store) }
     }
     return outcomes
+  }
+
+  /// The two sweeps ``regenerate(into:evaluator:toolVersion:)`` writes, in order.
+  static func records(toolVersion: String) -> [(record: SweepRecord, plan: SweepPlan)] {
+    [("presets", SweepRecord.Kind.presets, presetsPlan), ("standard", .sweep, standardPlan)].map {
+      let record = SweepRecord(
+        name: $0.0, kind: $0.1, createdAt: timestamp, toolVersion: toolVersion, plan: $0.2, commandLine: commandLine)
+      return (record, $0.2)
+    }
+  }
+
+  /// Refuses, before anything is written, a database where the regeneration would stop half-way: a sweep named
+  /// `presets` or `standard` with another definition (it cannot be resumed), or no `top1` metric to store the
+  /// published accuracies under.
+  public static func checkPreconditions(_ store: ResultsStore, toolVersion: String) throws(StoreError) {
+    for (record, _) in records(toolVersion: toolVersion) {
+      let existing = try store.read { db in try ResultsStore.fetchSweep(db, name: record.name) }
+      if let existing, existing.definition != record.definition {
+        throw .sweepDefinitionMismatch(name: record.name, stored: existing.definition, requested: record.definition)
+      }
+    }
+    let metrics = try store.metricNames()
+    if !metrics.contains("top1") { throw .unknownColumn(name: "top1", known: metrics.sorted()) }
   }
 
   /// The published top-1 accuracies (x3d-reference.md §6), one dataset per source.

@@ -6,6 +6,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
   case foreignDatabase(path: String)
   /// The database was written by a newer version of the tool.
   case newerSchema(path: String, found: Int, supported: Int)
+  /// A `user_version` that no version of this tool writes (negative).
+  case invalidSchemaVersion(path: String, found: Int)
+  /// An SQLite file shorter than its header says (pages lost in a copy or a full disk).
+  case truncatedDatabase(path: String, expectedBytes: Int, foundBytes: Int)
+  /// A `query` result beyond the memory bound.
+  case resultTooLarge(rows: Int, bytes: Int)
   /// A read-only command on a database whose schema is older than this tool's (a writing command upgrades it).
   case olderSchema(path: String, found: Int, supported: Int)
   /// No database at the path (read-only commands do not create one).
@@ -39,10 +45,19 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
       "\(path) is not an SQLite database (nothing was changed); pass another file with --db"
     case .foreignDatabase(let path):
       "\(path) is an SQLite database that x3d-cost did not create (it has tables but no migration record); "
-        + "pass another file with --db"
+        + "pass another file with --db (nothing was changed)"
     case .newerSchema(let path, let found, let supported):
       "\(path) has schema version \(found), newer than the \(supported) this x3d-cost understands; "
         + "use a newer x3d-cost (nothing was changed)"
+    case .invalidSchemaVersion(let path, let found):
+      "\(path) has schema version (user_version) \(found), which no x3d-cost writes; pass another file with --db "
+        + "(nothing was changed)"
+    case .truncatedDatabase(let path, let expected, let found):
+      "\(path) is truncated: its header says \(expected) bytes, the file has \(found); refusing to open it "
+        + "(nothing was changed). Restore a complete copy"
+    case .resultTooLarge(let rows, let bytes):
+      "the result is larger than \(rows) rows or \(bytes / (1 << 20)) MiB; narrow it with WHERE or LIMIT, "
+        + "or raise --max-rows"
     case .olderSchema(let path, let found, let supported):
       "\(path) has schema version \(found); this x3d-cost uses \(supported). Any writing command "
         + "(sweep, import) upgrades it"

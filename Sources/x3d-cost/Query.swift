@@ -21,18 +21,30 @@ extension X3DCost {
     @Option(help: "table, csv, json or markdown.")
     var format: OutputFormat = .table
 
+    @Option(
+      parsing: .unconditional,
+      help: "Refuse a result of more rows than this (results are also bounded at 256 MiB).")
+    var maxRows = QueryResult.defaultMaximumRows
+
+    func validate() throws {
+      try FlagBounds.positive(maxRows, "--max-rows")
+    }
+
     func run() throws {
-      let result = try store.open(.readOnly).query(sql)
+      let result = try store.open(.readOnly).query(sql, maximumRows: maxRows)
       print(Self.render(result, format), terminator: "")
     }
 
     static func render(_ result: QueryResult, _ format: OutputFormat) -> String {
       if format == .json { return json(result) }
-      var table = TextTable(result.columns.map { ($0, .left) })
+      // CSV is data for programs and keeps every character (quoted); the tables go to terminals.
+      let raw = format == .csv
+      func shown(_ text: String) -> String { raw ? text : TerminalText.escaped(text) }
+      var table = TextTable(result.columns.map { (shown($0), TextTable.Alignment.left) })
       if let first = result.rows.first {
         table.alignments = first.map { $0.number == nil ? .left : .right }
       }
-      for row in result.rows { table.append(row.map(\.description)) }
+      for row in result.rows { table.append(row.map { shown($0.description) }) }
       return table.render(format)
     }
 

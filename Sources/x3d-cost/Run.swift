@@ -38,16 +38,16 @@ extension X3DCost {
     @Flag(help: "Output the class scores before the softmax, averaged over positions.")
     var logits = false
 
-    @Option(help: "Threads for the fast backend.")
+    @Option(parsing: .unconditional, help: "Threads for the fast backend (at most 1024).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "reference (plain loops) or fast (SIMD, all threads).")
     var backend: BackendKind = .fast
 
-    @Option(help: "Untimed runs before the timed ones.")
+    @Option(parsing: .unconditional, help: "Untimed runs before the timed ones (at most 1000).")
     var warmup = 0
 
-    @Option(help: "Timed runs; the fastest is reported.")
+    @Option(parsing: .unconditional, help: "Timed runs; the fastest is reported (at most 1000).")
     var repeats = 1
 
     @Flag(
@@ -56,9 +56,10 @@ extension X3DCost {
     var profile = false
 
     func validate() throws {
-      guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-      guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-      guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+      try FlagBounds.check(threads, "--threads", in: 1...FlagBounds.maximumThreads)
+      try FlagBounds.check(repeats, "--repeats", in: 1...FlagBounds.maximumRepeats)
+      try FlagBounds.check(warmup, "--warmup", in: 0...FlagBounds.maximumRepeats)
+      try ExecutorSetup.refuseOverwriting(output, inputs: [("--weights", weights), ("--input", input)])
     }
 
     func run() throws {
@@ -139,8 +140,50 @@ enum ExecutorSetup {
     return try ModelWeights.load(graph, from: URL(fileURLWithPath: file))
   }
 
+  /// Refuses a run whose tensors (``ExecutionFootprint``) exceed the machine's physical memory, saying how much it
+  /// would need, before anything is allocated.
+  static func checkMemory(_ graph: LayerGraph) throws {
+    let footprint = try ExecutionFootprint(graph)
+    let physical = availableMemory()
+    guard UInt64(footprint.totalBytes) > physical else { return }
+    throw UsageError(
+      "--batch \(graph.input.outputShape.batch) (input \(graph.input.outputShape)): the run would need at least "
+        + "\(Quantity.bytes(footprint.totalBytes)) (\(Quantity.bytes(footprint.peakActivationBytes)) of activations "
+        + "at the peak, the \(Quantity.bytes(footprint.clipBytes)) clip included, and "
+        + "\(Quantity.bytes(footprint.weightBytes)) of weights); this machine has "
+        + "\(Quantity.bytes(Int(clamping: physical))) of memory. Use a smaller --batch, --frames or --crop")
+  }
+
+  /// Physical memory, or the cgroup's limit (`/sys/fs/cgroup/memory.max`, Linux) when that is lower.
+  static func availableMemory() -> UInt64 {
+    let physical = ProcessInfo.processInfo.physicalMemory
+    guard let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
+      let limit = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return physical }
+    return min(physical, limit)
+  }
+
+  /// Refuses `--output` when it names the same file as one of `inputs` (by device and inode, so another spelling,
+  /// a symbolic link or a hard link is caught too): writing it would destroy the input before it was read.
+  static func refuseOverwriting(_ output: String?, inputs: [(flag: String, path: String?)]) throws {
+    guard let output, let target = fileIdentity(output) else { return }
+    for (flag, path) in inputs {
+      guard let path, fileIdentity(path) == target else { continue }
+      throw UsageError("--output \(output) is the same file as \(flag) \(path); write the output elsewhere")
+    }
+  }
+
+  /// Device and inode of the file at `path` (symbolic links followed), nil when there is none.
+  private static func fileIdentity(_ path: String) -> [UInt64]? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    return [UInt64(status.st_dev), UInt64(status.st_ino)]
+  }
+
   /// The clip from `file`, or a random one: ``SplitMix64`` seeded with `seed + 1`, uniform in [−1, 1).
+  /// A clip is only made once ``checkMemory(_:)`` finds the whole run fits.
   static func clip(_ graph: LayerGraph, file: String?, seed: UInt64) throws -> Tensor {
+    try checkMemory(graph)
     let shape = graph.input.outputShape
     if let file {
       guard FileManager.default.fileExists(atPath: file) else {

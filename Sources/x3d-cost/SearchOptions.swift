@@ -23,7 +23,8 @@ struct SearchOptions: ParsableArguments {
   @Option(help: "Target as a raw count of --measure.")
   var target: Int?
 
-  @Option(help: "The complexity: macs, params, flops, fvcore, activations, inference_peak_bytes, training_activation_bytes.")
+  @Option(
+    help: "The complexity: macs, params, flops, fvcore, activations, inference_peak_bytes, training_activation_bytes.")
   var measure: ComplexityMeasure?
 
   @Option(help: "Axes to expand, comma separated, in tie-break order: t,tau,s,w,b,d (default all).")
@@ -32,7 +33,8 @@ struct SearchOptions: ParsableArguments {
   @Option(help: "Axes to leave alone, comma separated.")
   var exclude: String?
 
-  @Option(help: "Each candidate aims at this multiple of the current complexity.")
+  @Option(
+    parsing: .unconditional, help: "Each candidate aims at this multiple of the current complexity (at most 100).")
   var stepRatio: Double = 2
 
   @Option(help: "score (the best score) or gain (score gain per added complexity).")
@@ -82,6 +84,10 @@ struct SearchOptions: ParsableArguments {
       chosen.removeAll { excluded.contains($0) }
     }
     settings.axes = chosen
+    // Above 100× a step's goal can exceed Int (the ratio multiplies complexities of up to ~1e17).
+    guard stepRatio <= 100 else {
+      throw UsageError("invalid value for --step-ratio: \(stepRatio) (must be at most 100)")
+    }
     settings.stepRatio = stepRatio
     settings.selection = select
     settings.tolerance = tolerance

@@ -40,22 +40,22 @@ extension X3DCost {
     )
     var standard = false
 
-    @Option(help: "Configurations per transaction.")
+    @Option(parsing: .unconditional, help: "Configurations per transaction (at most 1,000,000).")
     var batchSize = 50_000
 
-    @Option(help: "Threads evaluating configurations.")
+    @Option(parsing: .unconditional, help: "Threads evaluating configurations (at most 1024).")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
       if standard {
         guard name == nil, model.isEmpty, !perLayer else {
-          throw ValidationError("--standard takes no --name, model flags or --per-layer")
+          throw UsageError("--standard takes no --name, model flags or --per-layer")
         }
       } else if name == nil {
-        throw ValidationError("give the sweep a --name (or use --standard)")
+        throw UsageError("give the sweep a --name (or use --standard)")
       }
-      guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
-      guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+      try FlagBounds.check(batchSize, "--batch-size", in: 1...FlagBounds.maximumBatchSize)
+      try FlagBounds.check(jobs, "--jobs", in: 1...FlagBounds.maximumThreads)
     }
 
     func run() throws {

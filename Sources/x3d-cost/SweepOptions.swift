@@ -12,22 +12,27 @@ struct SweepOptions: ParsableArguments {
       "Presets to start from, a list: \(Preset.allCases.map(\.rawValue).joined(separator: ",")).")
   var preset: String?
 
-  @Option(name: .customLong("gamma-tau"), help: "γτ values (sampling rate; no cost effect).")
+  @Option(name: .customLong("gamma-tau"), parsing: .unconditional, help: "γτ values (sampling rate; no cost effect).")
   var gammaTau: String?
-  @Option(name: .customLong("gamma-t"), help: "γt values: frames = γt rounded.") var gammaT: String?
-  @Option(name: .customLong("gamma-s"), help: "γs values: crop = 112·γs rounded to 8.") var gammaS: String?
-  @Option(name: .customLong("gamma-w"), help: "γw values: width factor = 2·γw.") var gammaW: String?
-  @Option(name: .customLong("gamma-b"), help: "γb values: bottleneck factor.") var gammaB: String?
-  @Option(name: .customLong("gamma-d"), help: "γd values: depth factor.") var gammaD: String?
+  @Option(name: .customLong("gamma-t"), parsing: .unconditional, help: "γt values: frames = γt rounded.") var gammaT:
+    String?
+  @Option(name: .customLong("gamma-s"), parsing: .unconditional, help: "γs values: crop = 112·γs rounded to 8.")
+  var gammaS: String?
+  @Option(name: .customLong("gamma-w"), parsing: .unconditional, help: "γw values: width factor = 2·γw.") var gammaW:
+    String?
+  @Option(name: .customLong("gamma-b"), parsing: .unconditional, help: "γb values: bottleneck factor.") var gammaB:
+    String?
+  @Option(name: .customLong("gamma-d"), parsing: .unconditional, help: "γd values: depth factor.") var gammaD: String?
 
-  @Option(help: "Frames T, e.g. 4,8,16 or 1:32.") var frames: String?
-  @Option(help: "Train crops S, e.g. 160:224:16.") var crop: String?
-  @Option(help: "Test crops (the head pool stays sized by the train crop).") var testCrop: String?
-  @Option(help: "X3D.WIDTH_FACTOR values.") var widthFactor: String?
-  @Option(help: "X3D.DEPTH_FACTOR values.") var depthFactor: String?
-  @Option(help: "X3D.BOTTLENECK_FACTOR values.") var bottleneckFactor: String?
-  @Option(help: "Classes K.") var classes: String?
-  @Option(help: "Batch sizes N.") var batch: String?
+  @Option(parsing: .unconditional, help: "Frames T, e.g. 4,8,16 or 1:32.") var frames: String?
+  @Option(parsing: .unconditional, help: "Train crops S, e.g. 160:224:16.") var crop: String?
+  @Option(parsing: .unconditional, help: "Test crops (the head pool stays sized by the train crop).") var testCrop:
+    String?
+  @Option(parsing: .unconditional, help: "X3D.WIDTH_FACTOR values.") var widthFactor: String?
+  @Option(parsing: .unconditional, help: "X3D.DEPTH_FACTOR values.") var depthFactor: String?
+  @Option(parsing: .unconditional, help: "X3D.BOTTLENECK_FACTOR values.") var bottleneckFactor: String?
+  @Option(parsing: .unconditional, help: "Classes K.") var classes: String?
+  @Option(parsing: .unconditional, help: "Batch sizes N.") var batch: String?
 
   @Option(
     name: .customLong("impl"), help: "Implementations, a list: paper, slowfast, pytorchvideo.")

@@ -2,7 +2,8 @@ import Foundation
 
 /// Parses a sweep flag's value: a comma-separated list whose items are numbers or inclusive ranges
 /// `start:stop:step` (`start:stop` steps by 1). `1,2,4` → [1, 2, 4]; `160:224:16` → [160, 176, 192, 208, 224];
-/// `1:2:0.25,4` → [1, 1.25, 1.5, 1.75, 2, 4]. Repeated values are kept once, in first-seen order.
+/// `1:2:0.25,4` → [1, 1.25, 1.5, 1.75, 2, 4]. Repeated values are kept once, in first-seen order. Every number
+/// must be positive (all model flags are counts or factors).
 ///
 /// Range values are `start + i·step`, printed with 12 significant digits and read back, so `0.1:0.3:0.1` gives
 /// 0.1, 0.2, 0.3 and not 0.30000000000000004; the stop is included when it is within 1e-9 steps of a value.
@@ -35,7 +36,10 @@ enum ValueList {
     let numbers = try parts.map { (part) throws(UsageError) in
       try number(part, in: item, flag: flag, integer: integer)
     }
-    if numbers.count == 1 { return numbers }
+    if numbers.count == 1 {
+      try positive(numbers[0], text: parts[0], flag: flag)
+      return numbers
+    }
     let (start, stop) = (numbers[0], numbers[1])
     let step = numbers.count == 3 ? numbers[2] : 1
     if step == 0 { throw UsageError("\(flag) '\(item)': the step is zero") }
@@ -50,7 +54,16 @@ enum ValueList {
       throw UsageError("\(flag) '\(item)': more than \(maximumRangeCount) values in one range")
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1
-    return (0..<count).map { cleaned(start + Double($0) * step) }
+    let values = (0..<count).map { cleaned(start + Double($0) * step) }
+    if let bad = values.first(where: { $0 <= 0 }) {
+      try positive(bad, text: "\(format(bad)) in '\(item)'", flag: flag)
+    }
+    return values
+  }
+
+  /// Every model flag is a count or a factor: a value ≤ 0 could only fail each configuration it enters.
+  private static func positive(_ value: Double, text: String, flag: String) throws(UsageError) {
+    guard value > 0 else { throw UsageError("invalid value for \(flag): \(text) (must be positive)") }
   }
 
   private static func number(_ text: String, in item: String, flag: String, integer: Bool)

@@ -45,6 +45,77 @@ struct NumPyArrayTests {
     ),
   ]
 
+  /// Headers a lenient reader would misread: the first key wins, an unknown key is ignored, the element count
+  /// wraps around (2^62 × 4 = 0) or a non-integer is dropped from the shape.
+  static let hostile: [(String, String, String)] = [
+    (
+      "extra key", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), 'align': True, }",
+      "unexpected key 'align'"
+    ),
+    (
+      "duplicate shape", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), 'shape': (120,), }",
+      "duplicate key 'shape'"
+    ),
+    (
+      "duplicate descr", "{'descr': '<f8', 'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), }",
+      "duplicate key 'descr'"
+    ),
+    ("missing shape", "{'descr': '<f4', 'fortran_order': False, }", "header has no 'shape'"),
+    (
+      "overflowing shape", "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }",
+      "more elements than fit in 64 bits"
+    ),
+    ("negative extent", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, -3, 2, 4, 5), }", "negative extent -3"),
+    (
+      "non-integer extent", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2.5, 4, 5), }",
+      "not a Python dict literal"
+    ),
+    ("not a dict", "['descr', '<f4']", "not a Python dict literal"),
+    (
+      "text after the dict", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 2, 4, 5), } x",
+      "not a Python dict literal"
+    ),
+  ]
+
+  @Test("hostile headers are refused, naming the key or the shape", arguments: hostile.indices)
+  func hostileHeader(_ index: Int) throws {
+    let (label, header, message) = Self.hostile[index]
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    try file(header, data: Data(count: 480)).write(to: url)
+    do {
+      _ = try NumPyArray.read(url)
+      Issue.record("\(label): accepted")
+    } catch {
+      #expect("\(error)".contains(message), "\(label): \(error)")
+    }
+  }
+
+  @Test("a version 2.0 header longer than 1 MB is refused before it is read")
+  func hugeHeader() throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    var bytes = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0])
+    withUnsafeBytes(of: UInt32(1_000_000_000).littleEndian) { bytes.append(contentsOf: $0) }
+    bytes.append(Data("{'descr': '<f4', ".utf8))
+    try bytes.write(to: url)
+    #expect(
+      throws: ExecutorError.npy(
+        path: url.path, reason: "the header claims 1000000000 bytes, more than the 1000000-byte limit")
+    ) {
+      try NumPyArray.read(url)
+    }
+  }
+
+  @Test("Python 2 long integers, double quotes and a one-element tuple still read")
+  func lenientWhereNumPyIs() throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    try file("{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (3L,)}", data: Data(count: 12)).write(to: url)
+    let (shape, scalars) = try NumPyArray.read(url)
+    #expect(shape == [3] && scalars == [0, 0, 0])
+  }
+
   @Test("bad files give an error that says what is wrong", arguments: bad.indices)
   func refused(_ index: Int) throws {
     let (_, header, dataBytes, message) = Self.bad[index]
