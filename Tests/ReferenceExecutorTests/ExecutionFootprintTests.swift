@@ -15,7 +15,7 @@ struct ExecutionFootprintTests {
     let graph = try LayerGraph(configuration)
     let footprint = try ExecutionFootprint(graph)
     let weights = ModelWeights.seeded(graph, seed: 2)
-    let clip = try randomClip(graph, seed: 2)
+    let clip = try Tensor.uniform(graph.input.outputShape, seed: 2)
     let execution = try Executor(graph: graph, weights: weights, backend: ReferenceBackend()).run(clip)
     #expect(footprint.peakActivationBytes == execution.tally.peakLiveBytes)
     #expect(footprint.clipBytes == 4 * batch * 3 * frames * crop * crop)
