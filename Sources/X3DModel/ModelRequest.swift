@@ -24,8 +24,30 @@ public struct ModelRequest: Hashable, Sendable {
     self.implementation = implementation
   }
 
-  /// Applies the precedence and validates every value.
+  /// Applies the precedence and validates every value. Every factor given (γ and explicit width, depth and
+  /// bottleneck factors) is read as a canonical decimal first (``CanonicalDecimal/rounded(_:)``, six significant
+  /// digits), so a value and its printed text resolve to the same network.
   public func resolve() throws(ConfigurationError) -> ModelConfiguration {
+    try canonical.resolveCanonical()
+  }
+
+  /// This request with every factor canonical.
+  private var canonical: ModelRequest {
+    var request = self
+    let round = { (value: Double) in CanonicalDecimal.rounded(value) }
+    request.gammaTau = gammaTau.map(round)
+    request.gammaT = gammaT.map(round)
+    request.gammaS = gammaS.map(round)
+    request.gammaW = gammaW.map(round)
+    request.gammaB = gammaB.map(round)
+    request.gammaD = gammaD.map(round)
+    request.widthFactor = widthFactor.map(round)
+    request.depthFactor = depthFactor.map(round)
+    request.bottleneckFactor = bottleneckFactor.map(round)
+    return request
+  }
+
+  private func resolveCanonical() throws(ConfigurationError) -> ModelConfiguration {
     let base = preset ?? .x2d
     let extent = Double(ModelConfiguration.maximumExtent)
     for (parameter, value, maximum) in [
@@ -67,7 +89,9 @@ public struct ModelRequest: Hashable, Sendable {
       gammas.gammaS = Double(crop) / 112
     }
 
-    let widthFactor = self.widthFactor ?? gammaW.map { 2 * $0 } ?? base.widthFactor
+    // 2·γw can need a seventh digit (2 · 9.99999): the width factor is made canonical too, so the SlowFast YAML
+    // (explicit width) and the γ flags of one configuration resolve alike.
+    let widthFactor = self.widthFactor ?? gammaW.map { CanonicalDecimal.rounded(2 * $0) } ?? base.widthFactor
     gammas.gammaW = self.widthFactor == nil ? (gammaW ?? widthFactor / 2) : widthFactor / 2
     let bottleneckFactor = self.bottleneckFactor ?? gammaB ?? base.bottleneckFactor
     gammas.gammaB = bottleneckFactor

@@ -53,25 +53,48 @@ extension X3DCost.Expand {
 
     func run() throws {
       let settings = try search.settings()
-      let results = try store.open(.readWrite)
-      let ledger = StoreLedger(store: results, now: { StoreOptions.timestamp() })
       let chosen = [criterionCmd != nil, criterionMetric != nil, proxy != nil].filter { $0 }.count
       guard chosen == 1 else {
         throw UsageError("give exactly one criterion: --criterion-cmd, --criterion-metric or --proxy (or use expand ask/tell)")
       }
+      if let proxy, proxy.lowercased() != "naswot" {
+        throw UsageError("invalid value for --proxy: \(proxy) (the available proxy is naswot)")
+      }
+      let commandCriterion = try criterionCmd.map { (template) throws in
+        try CommandCriterion(template: template, jobs: jobs, timeout: timeout)
+      }
+      let results = try store.open(.readWrite)
+      let ledger = StoreLedger(store: results, now: { StoreOptions.timestamp() })
       let expansion = try ExpansionSearch(name: search.name, settings: settings)
+      // Ctrl-C and SIGTERM end the running criterion commands (their process groups); every score that arrived is
+      // stored, so the same command resumes without running a finished command again.
+      Interruption.install()
+      let stop: @Sendable () -> Bool = { Interruption.requested }
       let outcome: SearchRun
-      if let criterionCmd {
-        outcome = try expansion.run(
-          criterion: try CommandCriterion(template: criterionCmd, jobs: jobs, timeout: timeout), ledger: ledger)
-      } else if let criterionMetric {
-        outcome = try expansion.run(
-          criterion: MeasurementCriterion(store: results, metric: criterionMetric, dataset: dataset), ledger: ledger)
-      } else {
-        guard proxy?.lowercased() == "naswot" else {
-          throw UsageError("invalid value for --proxy: \(proxy!) (the available proxy is naswot)")
+      let result: Result<SearchRun, SearchError>
+      if let commandCriterion {
+        result = Result { () throws(SearchError) in
+          try expansion.run(criterion: commandCriterion, ledger: ledger, shouldStop: stop)
         }
-        outcome = try expansion.run(criterion: try NASWOTCriterion(batch: proxyBatch, seed: seed), ledger: ledger)
+      } else if let criterionMetric {
+        let criterion = try MeasurementCriterion(store: results, metric: criterionMetric, dataset: dataset)
+        result = Result { () throws(SearchError) in
+          try expansion.run(criterion: criterion, ledger: ledger, shouldStop: stop)
+        }
+      } else {
+        let criterion = try NASWOTCriterion(batch: proxyBatch, seed: seed)
+        result = Result { () throws(SearchError) in
+          try expansion.run(criterion: criterion, ledger: ledger, shouldStop: stop)
+        }
+      }
+      switch result {
+      case .success(let run): outcome = run
+      case .failure(.interrupted(let evaluations)):
+        FileHandle.standardError.write(
+          Data((SearchError.interrupted(evaluations: evaluations).description + "\n").utf8))
+        // 128 + SIGINT, as shells report an interrupted command (as `sweep` does).
+        Foundation.exit(130)
+      case .failure(let error): throw error
       }
       print(try SearchView(run: outcome, settings: settings).render(format), terminator: "")
       if case .pending(let candidates) = outcome.status {
@@ -117,12 +140,14 @@ extension X3DCost.Expand {
     @Option(help: "CSV file of key,score lines (header optional); - reads standard input.") var scores: String?
     @Option(help: "One candidate's key (with --score).") var key: String?
     @Option(help: "That candidate's score.") var score: String?
+    @Flag(help: "When one key has several rows, keep the last one (otherwise such input is refused).")
+    var replaceDuplicates = false
 
     func run() throws {
       let results = try store.open(.readWrite)
       let ledger = StoreLedger(store: results, now: { StoreOptions.timestamp() })
-      var pairs: [(String, String)] = []
-      if let key, let score { pairs.append((key, score)) }
+      var pairs: [TellParser.Row] = []
+      if let key, let score { pairs.append(TellParser.Row(key: key, score: score, origin: "--key")) }
       if let scores {
         let text: String
         if scores == "-" {
@@ -136,40 +161,78 @@ extension X3DCost.Expand {
         pairs += try TellParser.parse(text)
       }
       guard !pairs.isEmpty else { throw UsageError("nothing to tell: give --scores FILE or --key and --score") }
+      let (rows, replaced) = try TellParser.deduplicated(pairs, replacing: replaceDuplicates)
       guard try results.search(named: name) != nil else {
         throw UsageError("no search named \(name) in \(store.db); start it with x3d-cost expand ask")
       }
       let pending = try results.pendingKeys(search: name)
-      let unknown = pairs.map(\.0).filter { !pending.contains($0) }
+      let unknown = rows.map(\.key).filter { !pending.contains($0) }
       guard unknown.isEmpty else {
         throw UsageError(
           "\(unknown.count) key(s) are not pending in search \(name) (nothing recorded): "
             + unknown.prefix(5).joined(separator: ", "))
       }
       let criterion = StoreLedger.tellCriterion(search: name)
-      for (key, value) in pairs {
-        try ledger.record(criterion: criterion, configurationKey: key, outcome: try TellParser.outcome(value, key: key))
+      let outcomes = try rows.map { row throws in (row.key, try TellParser.outcome(row.score, key: row.key)) }
+      for (key, outcome) in outcomes {
+        try ledger.record(criterion: criterion, configurationKey: key, outcome: outcome)
       }
-      print("recorded \(pairs.count) score(s) for search \(name); run `x3d-cost expand ask` again to continue")
+      let replacedNote = replaced > 0 ? " (\(replaced) earlier row(s) for the same key replaced)" : ""
+      print(
+        "recorded \(rows.count) score(s) for search \(name)\(replacedNote); run `x3d-cost expand ask` again to continue")
     }
   }
 }
 
 /// Reads `key,score` lines.
 enum TellParser {
-  static func parse(_ text: String) throws -> [(String, String)] {
-    var pairs: [(String, String)] = []
-    for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+  /// One told score and where it came from (`line 3`, or `--key`).
+  struct Row {
+    var key: String
+    var score: String
+    var origin: String
+  }
+
+  static func parse(_ text: String) throws -> [Row] {
+    var rows: [Row] = []
+    var first = true
+    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = line.hasSuffix("\r") ? line.dropLast() : line
+      if line.allSatisfy(\.isWhitespace) { continue }
       let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
-      if number == 0 && fields.first == "key" { continue }
+      defer { first = false }
+      if first && fields.first == "key" { continue }
       guard fields.count >= 2, !fields[0].isEmpty else {
         throw UsageError("line \(number + 1) of the scores: expected key,score, got '\(line)'")
       }
-      pairs.append((fields[0], fields[1]))
+      rows.append(Row(key: fields[0], score: fields[1], origin: "line \(number + 1)"))
     }
-    return pairs
+    return rows
+  }
+
+  /// One row per key. Two rows for one key are refused, naming both, unless `replacing`: then the later one is
+  /// kept and counted in `replaced`.
+  static func deduplicated(_ rows: [Row], replacing: Bool) throws -> (rows: [Row], replaced: Int) {
+    var kept: [Row] = []
+    var position: [String: Int] = [:]
+    var replaced = 0
+    for row in rows {
+      if let earlier = position[row.key] {
+        guard replacing else {
+          throw UsageError(
+            "\(kept[earlier].origin) and \(row.origin) both give a score for \(row.key); nothing recorded "
+              + "(keep one, or pass --replace-duplicates to keep the later)")
+        }
+        kept[earlier] = row
+        replaced += 1
+      } else {
+        position[row.key] = kept.count
+        kept.append(row)
+      }
+    }
+    return (kept, replaced)
   }
 
   static func outcome(_ value: String, key: String) throws -> ScoreOutcome {

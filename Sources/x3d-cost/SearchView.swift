@@ -25,9 +25,9 @@ struct SearchView {
       for (position, candidate) in step.candidates.enumerated() {
         let c = candidate.configuration
         table.append([
-          String(step.index), step.phase.rawValue, candidate.axis?.symbol ?? "–", Quantity.factor(candidate.factor),
-          String(c.frames), String(c.crop), Quantity.factor(c.samplingRate), Quantity.factor(c.widthFactor),
-          Quantity.factor(c.bottleneckFactor), Quantity.factor(c.depthFactor), Quantity.decimal(candidate.complexity),
+          String(step.index), step.phase.rawValue, candidate.axis?.symbol ?? "–", Self.decimal(candidate.factor),
+          String(c.frames), String(c.crop), Self.decimal(c.samplingRate), Self.decimal(c.widthFactor),
+          Self.decimal(c.bottleneckFactor), Self.decimal(c.depthFactor), Quantity.decimal(candidate.complexity),
           Self.scoreText(step.outcomes[position]), step.chosen == position ? "◀ kept" : "",
         ])
       }
@@ -51,6 +51,9 @@ struct SearchView {
     }
     return out
   }
+
+  /// A factor as computed with: its canonical decimal (the text `import` and the γ flags read back).
+  static func decimal(_ value: Double) -> String { CanonicalDecimal.text(value) }
 
   static func scoreText(_ outcome: ScoreOutcome?) -> String {
     switch outcome {
@@ -117,9 +120,9 @@ struct SearchView {
       for candidate in candidates {
         let c = candidate.configuration
         table.append([
-          candidate.key, candidate.axis?.rawValue ?? "", String(candidate.factor), String(c.frames), String(c.crop),
-          String(c.samplingRate), String(c.widthFactor), String(c.depthFactor), String(c.bottleneckFactor),
-          String(c.classes), String(candidate.complexity),
+          candidate.key, candidate.axis?.rawValue ?? "", decimal(candidate.factor), String(c.frames),
+          String(c.crop), decimal(c.samplingRate), decimal(c.widthFactor), decimal(c.depthFactor),
+          decimal(c.bottleneckFactor), String(c.classes), String(candidate.complexity),
         ])
       }
       return table.render(.csv)
