@@ -115,7 +115,7 @@ public struct CandidatePricer: Sendable {
   }
 
   /// The same network reached with the expanded γ written with as few significant digits as possible (1 to 6), so
-  /// keys, configs and YAML read `2.4`, not `2.40137`. The frame-rate axis keeps the clip duration `γt·γτ` (γτ to six
+  /// keys, configs and YAML read `2.5`, not `2.40137`. The frame-rate axis keeps the clip duration `γt·γτ` (γτ to six
   /// significant digits). Every candidate is already canonical, so when no shorter γ gives the same network the
   /// candidate stays as it is.
   public func simplified(_ candidate: Candidate, from base: ExpansionVector) -> Candidate {
@@ -129,8 +129,15 @@ public struct CandidatePricer: Sendable {
       case .depth: \.gammaD
       }
     let exact = candidate.vector[keyPath: path]
-    for digits in 1..<CanonicalDecimal.significantDigits {
-      let rounded = CanonicalDecimal.rounded(exact, digits: digits)
+    // Per number of digits: the nearest decimal, then the ones above and below (the network is the same over an
+    // interval of γ, which may start just above a short decimal: γd 2.40001 builds what 2.5 builds, not 2.4).
+    let tries = (1..<CanonicalDecimal.significantDigits).flatMap { digits in
+      [FloatingPointRoundingRule.toNearestOrAwayFromZero, .up, .down].map {
+        CanonicalDecimal.rounded(exact, digits: digits, rule: $0)
+      }
+    }
+    var tried: Set<Double> = []
+    for rounded in tries where rounded > 0 && tried.insert(rounded).inserted {
       var vector = candidate.vector
       vector[keyPath: path] = rounded
       if axis == .frameRate { vector.gammaTau = base.gammaTau * base.gammaT / rounded }

@@ -17,17 +17,20 @@ public enum CanonicalDecimal {
   /// exact integer by an exact power of ten is correctly rounded, so the result is the double nearest the decimal
   /// `m·10^(e−p)`. Idempotent. Zero, non-finite values and magnitudes outside `[1e-16, 1e16]` are returned as they
   /// are (no factor that resolves to a network lies there).
-  public static func rounded(_ value: Double, digits: Int = significantDigits) -> Double {
+  /// `rule` rounds the last digit kept (`.up` and `.down` give the decimals on either side of `value`).
+  public static func rounded(
+    _ value: Double, digits: Int = significantDigits, rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero
+  ) -> Double {
     let magnitude = abs(value)
     guard value.isFinite, magnitude >= 1e-16, magnitude < 1e16 else { return value }
     let e = decimalExponent(magnitude)
     let shift = min(max(digits, 1), significantDigits) - 1 - e
     if shift >= 0 {
       let scale = powers[shift]
-      return (value * scale).rounded() / scale
+      return (value * scale).rounded(rule) / scale
     }
     let scale = powers[-shift]
-    return (value / scale).rounded() * scale
+    return (value / scale).rounded(rule) * scale
   }
 
   /// Whether `value` is already canonical.
