@@ -45,7 +45,7 @@ struct SearchView {
       out += "(\(Quantity.fixed(gap, decimals: 2))% from the target; "
       out += within ? "within" : "outside"
       out += " the \(Quantity.fixed(100 * settings.tolerance, decimals: 2))% tolerance"
-      out += score.map { "), score \($0)\n" } ?? ")\n"
+      out += score.map { "), score \(Quantity.significant($0))\n" } ?? ")\n"
       let c = final.configuration
       out += "\nγ vector: \(c.gammaFlags)\n\nSlowFast config:\n\(c.slowFastYAML)\npytorchvideo: \(c.pytorchvideoArguments)\n"
     }
