@@ -114,6 +114,9 @@ extension ResultsStore {
           }
           if let parameter = Parameter.allCases.first(where: { $0.rawValue.replacingDashes == name }
           ) {
+            if SweepPlan.integerParameters.contains(parameter), number != number.rounded() {
+              throw .malformedCSV(line: record.line, reason: "\(name) '\(text)' is not a whole number")
+            }
             request.set(parameter, number)
             if parameter == .gammaTau { anySamplingRate = false }
           } else {

@@ -6,7 +6,8 @@ import X3DModel
 /// An absent flag is not an axis (the request leaves it unset, so the usual precedence applies:
 /// explicit > γ > preset > X2D). Configurations are numbered in a fixed mixed-radix order (presets slowest, then
 /// implementations, then the flags in ``axisOrder``, the last flag fastest), so a sweep can be resumed from
-/// an index and split across threads.
+/// an index and split across threads. Every value goes through ``ModelRequest/resolve()``, so γ and factors follow
+/// the same rounding rule as the command-line flags and the search (canonical decimals, then frames and crops).
 public struct SweepPlan: Hashable, Sendable {
   /// Presets to start from; empty: X2D.
   public var presets: [Preset] = []
@@ -78,7 +79,8 @@ public struct SweepPlan: Hashable, Sendable {
     }
   }
 
-  /// A canonical one-line description, stored with the sweep; resuming requires the same definition.
+  /// A canonical one-line description, stored with the sweep; resuming requires the same definition. Factors are
+  /// written as the canonical decimals ``ModelRequest/resolve()`` computes with.
   public var definition: String {
     var parts: [String] = []
     if !presets.isEmpty { parts.append("preset=" + presets.map(\.rawValue).joined(separator: ",")) }
@@ -88,7 +90,7 @@ public struct SweepPlan: Hashable, Sendable {
       let integer = Self.integerParameters.contains(parameter)
       parts.append(
         parameter.rawValue + "="
-          + list.map { integer ? String(Int($0)) : "\($0)" }.joined(separator: ","))
+          + list.map { integer ? String(Int($0)) : "\(CanonicalDecimal.rounded($0))" }.joined(separator: ","))
     }
     parts.append("dtype=\(elementType.rawValue)")
     if perLayer { parts.append("per-layer") }
