@@ -86,7 +86,12 @@ public struct CandidatePricer: Sendable {
       var bad = high
       for _ in 0..<60 {
         let middle = (low + bad) / 2
-        if let c = price(middle) { low = middle; lowCandidate = c } else { bad = middle }
+        if let c = price(middle) {
+          low = middle
+          lowCandidate = c
+        } else {
+          bad = middle
+        }
       }
       high = low
       highCandidate = lowCandidate

@@ -86,8 +86,7 @@ public struct CommandCriterion: Criterion {
   }
 
   /// Runs one command and reads its score; nil when it was ended by `shouldStop`.
-  static func run(_ command: String, timeout: Double?, shouldStop: @Sendable () -> Bool = { false }) -> ScoreOutcome?
-  {
+  static func run(_ command: String, timeout: Double?, shouldStop: @Sendable () -> Bool = { false }) -> ScoreOutcome? {
     let result = ShellCommand.run(command, timeout: timeout, shouldStop: shouldStop)
     let stderr = String(decoding: result.standardError, as: UTF8.self)
     switch result.ending {

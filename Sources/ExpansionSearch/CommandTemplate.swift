@@ -111,7 +111,11 @@ public struct CommandTemplate: Hashable, Sendable {
 /// Follows `/bin/sh` quoting through literal text: backslash escapes, single and double quotes, and command
 /// substitutions (`$(…)`, backquotes), which start a fresh unquoted context even inside double quotes.
 struct ShellQuoting {
-  private enum Frame { case unquoted, single, double, substitution(depth: Int), backquote }
+  private enum Frame {
+    case unquoted, single, double
+    case substitution(depth: Int)
+    case backquote
+  }
   private var stack: [Frame] = [.unquoted]
   private var escaped = false
   private var dollar = false

@@ -106,7 +106,8 @@ public struct ExpansionSearch: Sendable {
         let outcome = try scorer.score([contracted])[0]
         steps.append(
           SearchStep(
-            index: (steps.last?.index ?? 0) + 1, phase: .contraction, candidates: [contracted], outcomes: [outcome], chosen: 0))
+            index: (steps.last?.index ?? 0) + 1, phase: .contraction, candidates: [contracted], outcomes: [outcome],
+            chosen: 0))
         guard let outcome else { return try finish(.pending([contracted])) }
         final = contracted
         finalScore = outcome.score

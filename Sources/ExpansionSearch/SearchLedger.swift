@@ -31,7 +31,8 @@ public final class MemoryLedger: SearchLedger, @unchecked Sendable {
     lock.withLock { outcomes[criterion + "\u{1}" + configurationKey] = outcome }
   }
 
-  public func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String) {
+  public func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String)
+  {
     lock.withLock {
       logs[name] = steps
       definitions[name] = (settings.summary, criterion)

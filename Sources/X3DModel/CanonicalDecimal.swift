@@ -8,7 +8,9 @@ public enum CanonicalDecimal {
   public static let significantDigits = 6
 
   /// Exact powers of ten, `10^0 … 10^22` (every one is a double).
-  private static let powers: [Double] = (0...22).reduce(into: []) { list, k in list.append(k == 0 ? 1 : list[k - 1] * 10) }
+  private static let powers: [Double] = (0...22).reduce(into: []) { list, k in
+    list.append(k == 0 ? 1 : list[k - 1] * 10)
+  }
 
   /// `value` rounded to `digits` (1 … ``significantDigits``) significant digits, half away from zero, as the
   /// nearest double.

@@ -26,7 +26,9 @@ extension X3DCost.Expand {
           --proxy naswot                              NASWOT on the reference executor (a proxy, not accuracy)
         Placeholders: {frames} {crop} {sampling_rate} {width_factor} {depth_factor} {bottleneck_factor} {classes}
         {gamma_tau} {gamma_t} {gamma_s} {gamma_w} {gamma_b} {gamma_d} {macs} {params} {key} {impl}.
-        Every score is cached in the database: running the same search again re-uses them.
+        Each field is one shell word, also inside quotes; write {{ and }} for literal braces (awk '{{print $2}}').
+        Every score is stored as it arrives: after Ctrl-C, running the same search again re-uses them.
+        Exit status: 0 finished, 2 bad input, 3 waiting for measurements, 130 interrupted.
         """)
 
     @OptionGroup var search: SearchOptions
@@ -36,7 +38,7 @@ extension X3DCost.Expand {
     var criterionCmd: String?
     @Option(help: "Candidates scored in parallel by --criterion-cmd.")
     var jobs: Int = 1
-    @Option(help: "Seconds before a criterion command is killed and its candidate marked failed.")
+    @Option(help: "Seconds before a criterion command's process group is ended and its candidate marked failed.")
     var timeout: Double?
     @Option(help: "Score = this stored metric of the configuration (e.g. top1).")
     var criterionMetric: String?
@@ -55,7 +57,8 @@ extension X3DCost.Expand {
       let settings = try search.settings()
       let chosen = [criterionCmd != nil, criterionMetric != nil, proxy != nil].filter { $0 }.count
       guard chosen == 1 else {
-        throw UsageError("give exactly one criterion: --criterion-cmd, --criterion-metric or --proxy (or use expand ask/tell)")
+        throw UsageError(
+          "give exactly one criterion: --criterion-cmd, --criterion-metric or --proxy (or use expand ask/tell)")
       }
       if let proxy, proxy.lowercased() != "naswot" {
         throw UsageError("invalid value for --proxy: \(proxy) (the available proxy is naswot)")
@@ -99,7 +102,9 @@ extension X3DCost.Expand {
       print(try SearchView(run: outcome, settings: settings).render(format), terminator: "")
       if case .pending(let candidates) = outcome.status {
         FileHandle.standardError.write(
-          Data("x3d-cost: \(candidates.count) candidate(s) have no score yet (no measurement); import them and run again\n".utf8))
+          Data(
+            "x3d-cost: \(candidates.count) candidate(s) have no score yet (no measurement); import them and run again\n"
+              .utf8))
         throw ExitCode(3)
       }
     }
@@ -179,7 +184,8 @@ extension X3DCost.Expand {
       }
       let replacedNote = replaced > 0 ? " (\(replaced) earlier row(s) for the same key replaced)" : ""
       print(
-        "recorded \(rows.count) score(s) for search \(name)\(replacedNote); run `x3d-cost expand ask` again to continue")
+        "recorded \(rows.count) score(s) for search \(name)\(replacedNote); run `x3d-cost expand ask` again to continue"
+      )
     }
   }
 }

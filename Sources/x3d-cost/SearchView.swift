@@ -47,7 +47,8 @@ struct SearchView {
       out += " the \(Quantity.fixed(100 * settings.tolerance, decimals: 2))% tolerance"
       out += score.map { "), score \(Quantity.significant($0))\n" } ?? ")\n"
       let c = final.configuration
-      out += "\nγ vector: \(c.gammaFlags)\n\nSlowFast config:\n\(c.slowFastYAML)\npytorchvideo: \(c.pytorchvideoArguments)\n"
+      out +=
+        "\nγ vector: \(c.gammaFlags)\n\nSlowFast config:\n\(c.slowFastYAML)\npytorchvideo: \(c.pytorchvideoArguments)\n"
     }
     return out
   }
@@ -115,8 +116,10 @@ struct SearchView {
   static func pending(_ candidates: [Candidate], format: OutputFormat) throws -> String {
     if format == .csv {
       var table = TextTable(
-        ["key", "axis", "factor", "frames", "crop", "sampling_rate", "width_factor", "depth_factor",
-         "bottleneck_factor", "classes", "complexity"].map { ($0, .left) })
+        [
+          "key", "axis", "factor", "frames", "crop", "sampling_rate", "width_factor", "depth_factor",
+          "bottleneck_factor", "classes", "complexity",
+        ].map { ($0, .left) })
       for candidate in candidates {
         let c = candidate.configuration
         table.append([

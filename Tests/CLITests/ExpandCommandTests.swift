@@ -24,14 +24,20 @@ struct ExpandCommandTests {
     let final = try #require(object["final"] as? [String: Any])
     #expect(final["within_tolerance"] as? Bool == true)
     #expect((final["slowfast_yaml"] as? String)?.contains("DEPTH_FACTOR: 15.0") == true)
-    #expect(final["pytorchvideo"] as? String == "create_x3d(input_clip_length=1, input_crop_size=112, model_num_class=400, width_factor=2.0, depth_factor=15.0, bottleneck_factor=1.0)")
+    #expect(
+      final["pytorchvideo"] as? String
+        == "create_x3d(input_clip_length=1, input_crop_size=112, model_num_class=400, width_factor=2.0, depth_factor=15.0, bottleneck_factor=1.0)"
+    )
     let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
     #expect(calls == object["evaluations"] as? Int)
     let second = try CommandRunner.run(arguments, in: dir)
     #expect(second.status == 0)
     #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == calls)
     let path = try CommandRunner.run(
-      ["query", "SELECT axis, depth_factor FROM search_path WHERE search = 'depth' AND phase = 'forward'", "--format", "csv"],
+      [
+        "query", "SELECT axis, depth_factor FROM search_path WHERE search = 'depth' AND phase = 'forward'", "--format",
+        "csv",
+      ],
       in: dir)
     #expect(path.status == 0, "\(path.standardError)")
     #expect(path.standardOutput.hasPrefix("axis,depth_factor\r\nd,2.5\r\nd,5.8\r\n"), "\(path.standardOutput)")
@@ -65,11 +71,16 @@ struct ExpandCommandTests {
 
   @Test(arguments: [
     (["expand", "--name", "x", "--target-gmacs", "0.001", "--criterion-cmd", "echo 1"], "not above the start"),
-    (["expand", "--name", "x", "--target-gmacs", "1", "--axes", "t,q", "--criterion-cmd", "echo 1"], "unknown axis 'q'"),
+    (
+      ["expand", "--name", "x", "--target-gmacs", "1", "--axes", "t,q", "--criterion-cmd", "echo 1"], "unknown axis 'q'"
+    ),
     (["expand", "--name", "x", "--target-gmacs", "1"], "exactly one criterion"),
     (["expand", "--name", "x", "--criterion-cmd", "echo 1"], "--target-gmacs"),
     (["expand", "--name", "x", "--target-gmacs", "1", "--criterion-cmd", "echo {lr}"], "{lr}"),
-    (["expand", "--name", "x", "--target-gmacs", "1", "--criterion-cmd", "exit 1", "--on-failure", "stop"], "exit status 1"),
+    (
+      ["expand", "--name", "x", "--target-gmacs", "1", "--criterion-cmd", "exit 1", "--on-failure", "stop"],
+      "exit status 1"
+    ),
     (["expand", "--name", "x", "--target-gmacs", "1", "--criterion-cmd", "echo no"], "every candidate failed"),
     (["expand", "tell", "--name", "missing", "--key", "k", "--score", "1"], "no search named missing"),
   ])
@@ -91,8 +102,10 @@ struct ExpandCommandTests {
   @Test func printedFlagsRebuildTheFinalModel() throws {
     let dir = try directory()
     let result = try CommandRunner.run(
-      ["expand", "--name", "f", "--target-gmacs", "0.3", "--axes", "tau,s,d", "--criterion-cmd",
-       "echo {gamma_tau} {gamma_s} | awk '{{print $1 + 2 * $2}}'", "--format", "json"], in: dir)
+      [
+        "expand", "--name", "f", "--target-gmacs", "0.3", "--axes", "tau,s,d", "--criterion-cmd",
+        "echo {gamma_tau} {gamma_s} | awk '{{print $1 + 2 * $2}}'", "--format", "json",
+      ], in: dir)
     #expect(result.status == 0, "\(result.standardError)")
     let final = try #require(try json(result.standardOutput)["final"] as? [String: Any])
     let flags = try #require(final["gamma_flags"] as? String)
@@ -182,7 +195,8 @@ struct ExpandCommandTests {
     #expect(none.standardOutput.hasSuffix("0\r\n"))
     let replaced = try CommandRunner.run(["import", "--sweep", "g", file.path, "--replace-duplicates"], in: dir)
     #expect(replaced.status == 0, "\(replaced.standardError)")
-    #expect(replaced.standardOutput.contains("3 values stored (1 replaced by a later row)"), "\(replaced.standardOutput)")
+    #expect(
+      replaced.standardOutput.contains("3 values stored (1 replaced by a later row)"), "\(replaced.standardOutput)")
     let top1 = try CommandRunner.run(
       ["query", "SELECT value FROM measured WHERE metric = 'top1' AND preset = 'm'", "--format", "csv"], in: dir)
     #expect(top1.standardOutput.contains("76.5"))

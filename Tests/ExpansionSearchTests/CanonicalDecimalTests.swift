@@ -4,12 +4,13 @@ import X3DModel
 
 /// Factors as canonical decimals: what is printed is what was computed, and reads back to the same network.
 struct CanonicalDecimalTests {
-  @Test(arguments: [
-    (2.4000000000000004, 2.4, "2.4"), (3.4999999999999996, 3.5, "3.5"), (0.4000000000000001, 0.4, "0.4"),
-    (1 / 2.4, 0.416667, "0.416667"), (160.0 / 112, 1.42857, "1.42857"), (15, 15, "15"), (2.25, 2.25, "2.25"),
-    (123_456_789, 123_457_000, "123457000"), (0.000123456789, 0.000123457, "0.000123457"), (1e-5, 1e-5, "0.00001"),
-    (9.999996, 10, "10"), (-2.4000000000000004, -2.4, "-2.4"),
-  ] as [(Double, Double, String)])
+  @Test(
+    arguments: [
+      (2.4000000000000004, 2.4, "2.4"), (3.4999999999999996, 3.5, "3.5"), (0.4000000000000001, 0.4, "0.4"),
+      (1 / 2.4, 0.416667, "0.416667"), (160.0 / 112, 1.42857, "1.42857"), (15, 15, "15"), (2.25, 2.25, "2.25"),
+      (123_456_789, 123_457_000, "123457000"), (0.000123456789, 0.000123457, "0.000123457"), (1e-5, 1e-5, "0.00001"),
+      (9.999996, 10, "10"), (-2.4000000000000004, -2.4, "-2.4"),
+    ] as [(Double, Double, String)])
   func roundsToSixSignificantDigits(_ value: Double, _ expected: Double, _ text: String) {
     #expect(CanonicalDecimal.rounded(value) == expected)
     #expect(CanonicalDecimal.text(value) == text)

@@ -95,7 +95,8 @@ struct CommandCriterionTests {
     #expect(key.contains("|"))
     let criterion = try CommandCriterion(
       template: #"printf '%s\n' {key} '{key}' "{key}" "$(echo {key})" `echo {key}` >&2; echo 1"#)
-    #expect(try #require(CommandCriterionProbe.run(criterion.command(for: candidate))) == Array(repeating: key, count: 5))
+    #expect(
+      try #require(CommandCriterionProbe.run(criterion.command(for: candidate))) == Array(repeating: key, count: 5))
     // Hostile text in each context reads back exactly.
     let hostile = #"a'b"c$d`e\f g|h;i*j"#
     let template = try CommandTemplate(#"printf '%s\n' {x} '{x}' "{x}" "$(printf '%s' {x})""#, known: ["x"])
@@ -126,7 +127,8 @@ struct CommandCriterionTests {
     }
     #expect(reason.contains("timed out"))
     #expect(elapsed < 10, "took \(elapsed) s")
-    let pid = try #require(Int32(try String(contentsOfFile: pids, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    let pid = try #require(
+      Int32(try String(contentsOfFile: pids, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
     #expect(!ProcessProbe.isRunning(pid))
   }
 
@@ -150,7 +152,9 @@ struct CommandCriterionTests {
     #expect(reported.entries.map(\.0) == [1])
     let log = try String(contentsOfFile: dir + "/started", encoding: .utf8)
     #expect(log.split(separator: "\n").sorted() == ["1", "2"])
-    let pids = try String(contentsOfFile: dir + "/pids", encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+    let pids = try String(contentsOfFile: dir + "/pids", encoding: .utf8).split(separator: "\n").compactMap {
+      Int32($0)
+    }
     #expect(pids.count == 1)
     for pid in pids { #expect(!ProcessProbe.isRunning(pid)) }
   }

@@ -48,7 +48,8 @@ struct PrintedModelTests {
     // γ flags, as printed.
     var fromFlags = ModelRequest(implementation: settings.implementation)
     let words = c.gammaFlags.split(separator: " ").map(String.init)
-    for (flag, value) in zip(words.enumerated().filter { $0.offset % 2 == 0 }.map(\.element),
+    for (flag, value) in zip(
+      words.enumerated().filter { $0.offset % 2 == 0 }.map(\.element),
       words.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
     {
       let number = try #require(Double(value), "\(flag) \(value)")

@@ -26,7 +26,9 @@ struct SearchDefinitionTests {
       #expect {
         try self.search(change).run(criterion: criterion, ledger: ledger)
       } throws: { error in
-        guard case .definitionMismatch(let name, let stored, let requested) = error as? SearchError else { return false }
+        guard case .definitionMismatch(let name, let stored, let requested) = error as? SearchError else {
+          return false
+        }
         let text = (error as! SearchError).description
         return name == "s" && stored != requested && text.contains(stored) && text.contains(requested)
       }
