@@ -7,32 +7,66 @@ public enum CanonicalDecimal {
   /// Significant decimal digits a factor keeps.
   public static let significantDigits = 6
 
-  /// Exact powers of ten, `10^0 … 10^22` (every one is a double).
-  private static let powers: [Double] = (0...22).reduce(into: []) { list, k in
-    list.append(k == 0 ? 1 : list[k - 1] * 10)
-  }
-
   /// `value` rounded to `digits` (1 … ``significantDigits``) significant digits, half away from zero, as the
   /// nearest double.
   ///
   /// `m = round(value · 10^(p−e))` with `e = ⌊log10 |value|⌋` and `p = digits − 1`, then `m / 10^(p−e)`: dividing an
   /// exact integer by an exact power of ten is correctly rounded, so the result is the double nearest the decimal
   /// `m·10^(e−p)`. Idempotent. Zero, non-finite values and magnitudes outside `[1e-16, 1e16]` are returned as they
-  /// are (no factor that resolves to a network lies there).
-  /// `rule` rounds the last digit kept (`.up` and `.down` give the decimals on either side of `value`).
-  public static func rounded(
-    _ value: Double, digits: Int = significantDigits, rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero
-  ) -> Double {
+  /// are (no factor that resolves to a network lies there). About 5 ns: `resolve()` calls it for every factor given.
+  public static func rounded(_ value: Double, digits: Int = significantDigits) -> Double {
+    // Whole numbers below 10^6 (frames, crops, most γ of a sweep) are canonical already.
+    if digits >= significantDigits, abs(value) < 1e6, value == Double(Int(value)) { return value }
+    guard let (shift, scale) = scaling(value, digits: digits) else { return value }
     let magnitude = abs(value)
-    guard value.isFinite, magnitude >= 1e-16, magnitude < 1e16 else { return value }
-    let e = decimalExponent(magnitude)
-    let shift = min(max(digits, 1), significantDigits) - 1 - e
-    if shift >= 0 {
-      let scale = powers[shift]
-      return (value * scale).rounded(rule) / scale
+    let scaled = shift >= 0 ? magnitude * scale : magnitude / scale
+    // scaled < 10^6, so adding one half is exact and truncation rounds half up (away from zero for the magnitude).
+    let m = Double(Int(scaled + 0.5))
+    let result = shift >= 0 ? m / scale : m * scale
+    return value < 0 ? -result : result
+  }
+
+  /// The same with the last digit kept rounded by `rule` (`.up` and `.down` give the decimals on either side).
+  public static func rounded(_ value: Double, digits: Int, rule: FloatingPointRoundingRule) -> Double {
+    guard let (shift, scale) = scaling(value, digits: digits) else { return value }
+    return shift >= 0 ? (value * scale).rounded(rule) / scale : (value / scale).rounded(rule) * scale
+  }
+
+  /// `p − e` and `10^|p − e|` (exact: at most `10^21`), or nil where `value` is left as it is.
+  private static func scaling(_ value: Double, digits: Int) -> (shift: Int, scale: Double)? {
+    let magnitude = abs(value)
+    guard value.isFinite, magnitude >= 1e-16, magnitude < 1e16 else { return nil }
+    let shift = min(max(digits, 1), significantDigits) - 1 - decimalExponent(magnitude)
+    return (shift, power(abs(shift)))
+  }
+
+  /// `10^k` for `0 ≤ k ≤ 22`, exact.
+  private static func power(_ k: Int) -> Double {
+    switch k {
+    case 0: 1
+    case 1: 1e1
+    case 2: 1e2
+    case 3: 1e3
+    case 4: 1e4
+    case 5: 1e5
+    case 6: 1e6
+    case 7: 1e7
+    case 8: 1e8
+    case 9: 1e9
+    case 10: 1e10
+    case 11: 1e11
+    case 12: 1e12
+    case 13: 1e13
+    case 14: 1e14
+    case 15: 1e15
+    case 16: 1e16
+    case 17: 1e17
+    case 18: 1e18
+    case 19: 1e19
+    case 20: 1e20
+    case 21: 1e21
+    default: 1e22
     }
-    let scale = powers[-shift]
-    return (value / scale).rounded(rule) * scale
   }
 
   /// Whether `value` is already canonical.
@@ -45,11 +79,10 @@ public enum CanonicalDecimal {
     let magnitude = abs(value)
     guard value.isFinite, magnitude >= 1e-16, magnitude < 1e16 else { return String(value) }
     // The decimal's significand and exponent: value = m · 10^(−places).
-    let e = decimalExponent(magnitude)
-    let places = max(0, significantDigits - 1 - e)
+    let places = max(0, significantDigits - 1 - decimalExponent(magnitude))
     var digits: String
     if places > 0 {
-      let m = Int((magnitude * powers[places]).rounded())
+      let m = Int((magnitude * power(places)).rounded())
       digits = String(m)
       if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
       let split = digits.index(digits.endIndex, offsetBy: -places)
@@ -62,21 +95,23 @@ public enum CanonicalDecimal {
     return (value < 0 ? "-" : "") + digits
   }
 
-  /// `⌊log10 x⌋` for `1e-16 ≤ x < 1e16`, exact at powers of ten.
+  /// `⌊log10 x⌋` for `1e-16 ≤ x < 1e16`, exact at powers of ten: below one, `x` is compared with the double nearest
+  /// `10^e` (`1 / 10^|e|`, one correctly rounded division), which is what a decimal like `0.001` parses to.
   private static func decimalExponent(_ x: Double) -> Int {
-    // Estimate from the binary exponent (log10 2 ≈ 0.30103), then correct against the exact powers.
-    var e = Int((Double(x.exponent) * 0.30102999566398120).rounded(.down))
-    while e > -17, !isAtLeast(x, power: e) { e -= 1 }
-    while e < 16, isAtLeast(x, power: e + 1) { e += 1 }
+    var power = 10.0
+    if x >= 1 {
+      var e = 0
+      while power <= x {
+        power *= 10
+        e += 1
+      }
+      return e
+    }
+    var e = -1
+    while x < 1 / power {
+      power *= 10
+      e -= 1
+    }
     return e
-  }
-
-  /// `x ≥ 10^k`; for negative `k` against the double nearest `10^k` (`1 / 10^|k|`, one correctly rounded division),
-  /// which is the double a decimal like `0.001` parses to.
-  private static func isAtLeast(_ x: Double, power k: Int) -> Bool {
-    if k >= 0 { return k <= 22 ? x >= powers[k] : false }
-    if -k > 22 { return true }
-    // 10^k is not a double for k < 0; the nearest double of the decimal 1e-|k| is 1 / 10^|k| (one rounding).
-    return x >= 1 / powers[-k]
   }
 }

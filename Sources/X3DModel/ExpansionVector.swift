@@ -47,12 +47,16 @@ public struct ExpansionVector: Hashable, Sendable, Codable {
   /// Crop side in pixels for a spatial factor: `112·γs` rounded to the nearest multiple of 8 (ties away from zero),
   /// with `γs` canonical.
   public static func crop(forGammaS gammaS: Double) -> Double {
-    (112 * CanonicalDecimal.rounded(gammaS) / 8).rounded() * 8
+    crop(canonicalGammaS: CanonicalDecimal.rounded(gammaS))
   }
+
+  static func crop(canonicalGammaS gammaS: Double) -> Double { (112 * gammaS / 8).rounded() * 8 }
 
   /// Frames for a temporal factor: `γt` rounded to the nearest integer (ties away from zero), at least 1, with `γt`
   /// canonical.
   public static func frames(forGammaT gammaT: Double) -> Double {
-    max(1, CanonicalDecimal.rounded(gammaT).rounded())
+    frames(canonicalGammaT: CanonicalDecimal.rounded(gammaT))
   }
+
+  static func frames(canonicalGammaT gammaT: Double) -> Double { max(1, gammaT.rounded()) }
 }

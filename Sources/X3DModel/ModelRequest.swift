@@ -34,17 +34,21 @@ public struct ModelRequest: Hashable, Sendable {
   /// This request with every factor canonical.
   private var canonical: ModelRequest {
     var request = self
-    let round = { (value: Double) in CanonicalDecimal.rounded(value) }
-    request.gammaTau = gammaTau.map(round)
-    request.gammaT = gammaT.map(round)
-    request.gammaS = gammaS.map(round)
-    request.gammaW = gammaW.map(round)
-    request.gammaB = gammaB.map(round)
-    request.gammaD = gammaD.map(round)
-    request.widthFactor = widthFactor.map(round)
-    request.depthFactor = depthFactor.map(round)
-    request.bottleneckFactor = bottleneckFactor.map(round)
+    request.gammaTau = Self.canonical(gammaTau)
+    request.gammaT = Self.canonical(gammaT)
+    request.gammaS = Self.canonical(gammaS)
+    request.gammaW = Self.canonical(gammaW)
+    request.gammaB = Self.canonical(gammaB)
+    request.gammaD = Self.canonical(gammaD)
+    request.widthFactor = Self.canonical(widthFactor)
+    request.depthFactor = Self.canonical(depthFactor)
+    request.bottleneckFactor = Self.canonical(bottleneckFactor)
     return request
+  }
+
+  private static func canonical(_ value: Double?) -> Double? {
+    guard let value else { return nil }
+    return CanonicalDecimal.rounded(value)
   }
 
   private func resolveCanonical() throws(ConfigurationError) -> ModelConfiguration {
@@ -65,7 +69,7 @@ public struct ModelRequest: Hashable, Sendable {
       frames = explicit
       gammas.gammaT = Double(explicit)
     } else if let gammaT {
-      frames = Int(ExpansionVector.frames(forGammaT: gammaT))
+      frames = Int(ExpansionVector.frames(canonicalGammaT: gammaT))
       gammas.gammaT = gammaT
     } else {
       frames = base.frames
@@ -77,7 +81,7 @@ public struct ModelRequest: Hashable, Sendable {
       crop = explicit
       gammas.gammaS = Double(explicit) / 112
     } else if let gammaS {
-      let rounded = ExpansionVector.crop(forGammaS: gammaS)
+      let rounded = ExpansionVector.crop(canonicalGammaS: gammaS)
       guard rounded >= 8 else {
         throw .invalidFactor(
           parameter: .gammaS, value: gammaS, reason: "crop 112·γs rounds to \(Int(rounded)) pixels; need at least 8")
