@@ -107,11 +107,20 @@ struct ExpandCommandTests {
         "echo {gamma_tau} {gamma_s} | awk '{{print $1 + 2 * $2}}'", "--format", "json",
       ], in: dir)
     #expect(result.status == 0, "\(result.standardError)")
-    let final = try #require(try json(result.standardOutput)["final"] as? [String: Any])
-    let flags = try #require(final["gamma_flags"] as? String)
-    let cost = try CommandRunner.run(flags.split(separator: " ").map(String.init) + ["--format", "json"], in: dir)
-    #expect(cost.status == 0, "\(cost.standardError)")
-    #expect(cost.standardOutput.contains("\"macs\" : \(try #require(final["complexity"] as? Int))"), "\(flags)")
+    let object = try json(result.standardOutput)
+    let final = try #require(object["final"] as? [String: Any])
+    let steps = try #require(object["steps"] as? [[String: Any]])
+    let candidates = steps.flatMap { ($0["candidates"] as? [[String: Any]]) ?? [] }
+    #expect(candidates.count > 6)
+    for candidate in [final] + candidates.prefix(12) {
+      let flags = try #require(candidate["gamma_flags"] as? String)
+      let cost = try CommandRunner.run(flags.split(separator: " ").map(String.init) + ["--format", "json"], in: dir)
+      #expect(cost.status == 0, "\(cost.standardError)")
+      let totals = try #require(try json(cost.standardOutput)["totals"] as? [String: Any])
+      #expect(totals["macs"] as? Int == candidate["macs"] as? Int, "\(flags)")
+      #expect(totals["params"] as? Int == candidate["params"] as? Int, "\(flags)")
+      #expect(candidate["macs"] as? Int == candidate["complexity"] as? Int)
+    }
     for noise in ["00000000001", "99999999"] {
       #expect(!result.standardOutput.contains(noise), "binary noise in the output")
     }
