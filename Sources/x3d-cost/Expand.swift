@@ -103,8 +103,8 @@ extension X3DCost.Expand {
       if case .pending(let candidates) = outcome.status {
         FileHandle.standardError.write(
           Data(
-            "x3d-cost: \(candidates.count) candidate(s) have no score yet (no measurement); import them and run again\n"
-              .utf8))
+            ("x3d-cost: \(candidates.count) candidate(s) have no score yet (no measurement); import them with "
+              + "`x3d-cost import --search \(search.name) FILE.csv` and run again\n").utf8))
         throw ExitCode(3)
       }
     }
