@@ -60,8 +60,9 @@ public struct SweepPlan: Hashable, Sendable {
     public init(_ plan: SweepPlan) {
       presets = plan.presets
       implementations = plan.implementations
+      // Factors are made canonical once here, so resolving a request need not round them again.
       axes = SweepPlan.axisOrder.reversed().compactMap { parameter in
-        plan.values[parameter].map { (parameter, $0) }
+        plan.values[parameter].map { (parameter, $0.map { CanonicalDecimal.rounded($0) }) }
       }
     }
 
@@ -75,6 +76,7 @@ public struct SweepPlan: Hashable, Sendable {
       request.implementation = implementations[remainder % implementations.count]
       remainder /= implementations.count
       if !presets.isEmpty { request.preset = presets[remainder % presets.count] }
+      request.factorsAreCanonical = true
       return request
     }
   }

@@ -3,21 +3,30 @@
 /// Precedence, per hyperparameter: explicit flag > γ factor > preset > X2D.
 public struct ModelRequest: Hashable, Sendable {
   public var preset: Preset?
-  public var gammaTau: Double?
-  public var gammaT: Double?
-  public var gammaS: Double?
-  public var gammaW: Double?
-  public var gammaB: Double?
-  public var gammaD: Double?
+  public var gammaTau: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaT: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaS: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaW: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaB: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaD: Double? { didSet { canonicalMark.isSet = false } }
   public var frames: Int?
   public var crop: Int?
   public var testCrop: Int?
-  public var widthFactor: Double?
-  public var depthFactor: Double?
-  public var bottleneckFactor: Double?
+  public var widthFactor: Double? { didSet { canonicalMark.isSet = false } }
+  public var depthFactor: Double? { didSet { canonicalMark.isSet = false } }
+  public var bottleneckFactor: Double? { didSet { canonicalMark.isSet = false } }
   public var classes: Int?
   public var batch: Int?
   public var implementation: ImplementationVariant
+
+  /// Set where every factor is known to be canonical already (a sweep's value lists are made canonical once, in
+  /// ``SweepPlan``'s enumerator), so ``resolve()`` skips rounding them again; changing any factor clears it. It
+  /// takes no part in equality.
+  package var factorsAreCanonical: Bool {
+    get { canonicalMark.isSet }
+    set { canonicalMark.isSet = newValue }
+  }
+  private var canonicalMark = CanonicalMark()
 
   public init(preset: Preset? = nil, implementation: ImplementationVariant = .paper) {
     self.preset = preset
@@ -28,7 +37,7 @@ public struct ModelRequest: Hashable, Sendable {
   /// bottleneck factors) is read as a canonical decimal first (``CanonicalDecimal/rounded(_:)``, six significant
   /// digits), so a value and its printed text resolve to the same network.
   public func resolve() throws(ConfigurationError) -> ModelConfiguration {
-    try canonical.resolveCanonical()
+    try (factorsAreCanonical ? self : canonical).resolveCanonical()
   }
 
   /// This request with every factor canonical.
@@ -107,4 +116,11 @@ public struct ModelRequest: Hashable, Sendable {
       bottleneckFactor: bottleneckFactor, classes: classes ?? 400, batch: batch ?? 1, implementation: implementation,
       gammas: gammas)
   }
+}
+
+/// A flag that every instance compares equal on (it records how a request was made, not what it asks for).
+private struct CanonicalMark: Hashable, Sendable {
+  var isSet = false
+  static func == (lhs: Self, rhs: Self) -> Bool { true }
+  func hash(into hasher: inout Hasher) {}
 }

@@ -1,4 +1,5 @@
 import ExpansionSearch
+import SweepStore
 import Testing
 import X3DModel
 
@@ -71,6 +72,26 @@ struct CanonicalDecimalTests {
     let wide = try request.resolve()
     #expect(wide.widthFactor == 20)
     #expect(wide.slowFastYAML.contains("WIDTH_FACTOR: 20.0"))
+  }
+}
+
+extension CanonicalDecimalTests {
+  /// A sweep rounds its value lists once and marks its requests; a factor changed afterwards is rounded again.
+  @Test func sweepRequestsFollowTheSameRule() throws {
+    var plan = SweepPlan()
+    plan.values[.gammaD] = [2.4000000000000004, 3.4999999999999996]
+    plan.values[.gammaT] = [3.4999999999999996]
+    var printed = ModelRequest()
+    printed.gammaD = 2.4
+    printed.gammaT = 3.5
+    let first = plan.request(at: 0)
+    #expect(first == printed)
+    #expect(try first.resolve() == printed.resolve())
+    #expect(try first.resolve().frames == 4)
+    #expect(plan.definition.contains("gamma-d=2.4,3.5"), "\(plan.definition)")
+    var changed = plan.request(at: 1)
+    changed.gammaD = 2.4000000000000004
+    #expect(try changed.resolve() == printed.resolve())
   }
 }
 
