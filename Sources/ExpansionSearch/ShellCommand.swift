@@ -59,9 +59,19 @@ enum ShellCommand {
     var killSent: Date? = nil
     var chunk = [UInt8](repeating: 0, count: 65536)
     while status == nil || open.contains(where: { $0 >= 0 }) {
-      if ending == nil {
+      if status == nil {
+        var raw: Int32 = 0
+        if waitpid(pid, &raw, WNOHANG) == pid { status = raw }
+      }
+      if ending == nil && killSent == nil {
         if shouldStop() {
-          ending = .interrupted
+          if status == nil {
+            ending = .interrupted
+          } else {
+            // The shell has finished: its result stands; only children still holding its output are ended.
+            kill(-pid, SIGKILL)
+            killSent = Date()
+          }
         } else if let timeout, Date().timeIntervalSince(start) >= timeout {
           ending = .timedOut
         }
@@ -92,10 +102,6 @@ enum ShellCommand {
         }
       } else {
         usleep(20_000)
-      }
-      if status == nil {
-        var raw: Int32 = 0
-        if waitpid(pid, &raw, WNOHANG) == pid { status = raw }
       }
     }
     for fd in open where fd >= 0 { close(fd) }

@@ -232,8 +232,12 @@ struct ExpandCommandTests {
     process.standardError = errors
     process.standardOutput = FileHandle.nullDevice
     try process.run()
+    // Signal once the fast candidate's score is in the database and the slow one's child runs.
     let deadline = Date().addingTimeInterval(60)
-    while lines(path + "/done").isEmpty || lines(path + "/pids").isEmpty {
+    func storedScores() throws -> String {
+      try CommandRunner.run(["query", "SELECT count(*) FROM search_scores", "--format", "csv"], in: dir).standardOutput
+    }
+    while try lines(path + "/pids").isEmpty || !storedScores().hasSuffix("1\r\n") {
       #expect(Date() < deadline, "the commands did not start")
       if Date() > deadline { break }
       usleep(50_000)
