@@ -101,8 +101,15 @@ extension SearchSettings {
       + "impl=\(implementation.rawValue) classes=\(classes) start=\(start.joined(separator: ","))"
   }
 
-  /// The definition part of a stored ``summary``: the summary without its `on_failure=` word.
+  /// The definition part of a stored ``summary``: the summary without its `on_failure=` word, with the start's
+  /// factors as canonical decimals (summaries written before factors were canonical read `start=1.0,…`).
   public static func definition(ofSummary summary: String) -> String {
-    summary.split(separator: " ").filter { !$0.hasPrefix("on_failure=") }.joined(separator: " ")
+    summary.split(separator: " ").filter { !$0.hasPrefix("on_failure=") }.map { word -> String in
+      guard word.hasPrefix("start=") else { return String(word) }
+      let factors = word.dropFirst("start=".count).split(separator: ",").map { text in
+        Double(text).map { CanonicalDecimal.text($0) } ?? String(text)
+      }
+      return "start=" + factors.joined(separator: ",")
+    }.joined(separator: " ")
   }
 }

@@ -33,6 +33,14 @@ struct SearchDefinitionTests {
         return name == "s" && stored != requested && text.contains(stored) && text.contains(requested)
       }
     }
+    // A summary stored before factors were canonical names the same definition.
+    let old =
+      "target=1 measure=macs axes=t step_ratio=2.0 selection=score tolerance=0.02 on_failure=skip "
+      + "impl=paper classes=400 start=1.0,1.0,1.4285714285714286,1.0,1.0,1.0"
+    #expect(
+      SearchSettings.definition(ofSummary: old)
+        == "target=1 measure=macs axes=t step_ratio=2.0 selection=score tolerance=0.02 impl=paper classes=400 "
+        + "start=1,1,1.42857,1,1,1")
     let otherCriterion = FunctionCriterion(cacheKey: "width") { .scored($0.vector.gammaW) }
     #expect(throws: SearchError.self) { try self.search().run(criterion: otherCriterion, ledger: ledger) }
   }
