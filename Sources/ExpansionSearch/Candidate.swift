@@ -2,14 +2,21 @@ import CostModel
 import Foundation
 import X3DModel
 
-/// A model the search considers: an expansion vector, the configuration it resolves to and its complexity.
+/// A model the search considers: an expansion vector, the configuration it resolves to and its cost.
+///
+/// The vector and the factor are canonical decimals (``CanonicalDecimal``), and the configuration is what
+/// ``ModelRequest/resolve()`` makes of the vector's γ flags: printing `configuration.gammaFlags` and costing them
+/// again gives `totals`.
 public struct Candidate: Hashable, Sendable {
   /// The axis expanded to make it (nil for the start and for contracted models made from several).
   public var axis: ExpansionAxis?
-  /// The factor applied to that axis.
+  /// The factor applied to that axis (canonical; the expanded γ divided by the one it grew from).
   public var factor: Double
   public var vector: ExpansionVector
   public var configuration: ModelConfiguration
+  /// The whole-network costs of `configuration`.
+  public var totals: CostTotals
+  /// The measure the search controls, taken from `totals`.
   public var complexity: Int
 
   /// The store's identity of the configuration, used to cache scores.
@@ -41,12 +48,16 @@ public struct CandidatePricer: Sendable {
     return try request.resolve()
   }
 
+  /// The candidate of `vector`, made canonical, with `factor` made canonical.
   public func candidate(_ vector: ExpansionVector, axis: ExpansionAxis?, factor: Double) throws(ConfigurationError)
     -> Candidate
   {
+    let vector = vector.canonical
     let configuration = try configuration(of: vector)
-    let complexity = measure.value(of: try CostReport.totals(configuration))
-    return Candidate(axis: axis, factor: factor, vector: vector, configuration: configuration, complexity: complexity)
+    let totals = try CostReport.totals(configuration)
+    return Candidate(
+      axis: axis, factor: CanonicalDecimal.rounded(factor), vector: vector, configuration: configuration,
+      totals: totals, complexity: measure.value(of: totals))
   }
 
   /// The expansion of `current` along `axis` whose complexity is closest to `goal` (in ratio), with a factor above
@@ -75,7 +86,12 @@ public struct CandidatePricer: Sendable {
       var bad = high
       for _ in 0..<60 {
         let middle = (low + bad) / 2
-        if let c = price(middle) { low = middle; lowCandidate = c } else { bad = middle }
+        if let c = price(middle) {
+          low = middle
+          lowCandidate = c
+        } else {
+          bad = middle
+        }
       }
       high = low
       highCandidate = lowCandidate
@@ -103,8 +119,10 @@ public struct CandidatePricer: Sendable {
     return best.map { simplified($0, from: current.vector) }
   }
 
-  /// The same configuration reached with the expanded γ written in as few decimals as possible (1 to 6), so keys,
-  /// configs and YAML read `2.4`, not `2.4000000000000004`. The frame-rate axis keeps the clip duration `γt·γτ`.
+  /// The same network reached with the expanded γ written with as few significant digits as possible (1 to 6), so
+  /// keys, configs and YAML read `2.5`, not `2.40137`. The frame-rate axis keeps the clip duration `γt·γτ` (γτ to six
+  /// significant digits). Every candidate is already canonical, so when no shorter γ gives the same network the
+  /// candidate stays as it is.
   public func simplified(_ candidate: Candidate, from base: ExpansionVector) -> Candidate {
     guard let axis = candidate.axis else { return candidate }
     let path: WritableKeyPath<ExpansionVector, Double> =
@@ -116,10 +134,15 @@ public struct CandidatePricer: Sendable {
       case .depth: \.gammaD
       }
     let exact = candidate.vector[keyPath: path]
-    var scale = 1.0
-    for _ in 1...6 {
-      scale *= 10
-      let rounded = (exact * scale).rounded() / scale
+    // Per number of digits: the nearest decimal, then the ones above and below (the network is the same over an
+    // interval of γ, which may start just above a short decimal: γd 2.40001 builds what 2.5 builds, not 2.4).
+    let tries = (1..<CanonicalDecimal.significantDigits).flatMap { digits in
+      [FloatingPointRoundingRule.toNearestOrAwayFromZero, .up, .down].map {
+        CanonicalDecimal.rounded(exact, digits: digits, rule: $0)
+      }
+    }
+    var tried: Set<Double> = []
+    for rounded in tries where rounded > 0 && tried.insert(rounded).inserted {
       var vector = candidate.vector
       vector[keyPath: path] = rounded
       if axis == .frameRate { vector.gammaTau = base.gammaTau * base.gammaT / rounded }
@@ -127,7 +150,7 @@ public struct CandidatePricer: Sendable {
       if let simpler = try? self.candidate(vector, axis: axis, factor: factor),
         simpler.configuration.frames == candidate.configuration.frames,
         simpler.configuration.crop == candidate.configuration.crop,
-        simpler.complexity == candidate.complexity,
+        simpler.totals == candidate.totals,
         (try? X3DArchitecture(simpler.configuration)) == (try? X3DArchitecture(candidate.configuration))
       {
         return simpler

@@ -19,6 +19,25 @@ public protocol Criterion: Sendable {
   /// One outcome per candidate, in order; nil where the score is not known yet (ask/tell: the search pauses and
   /// reports those candidates as pending).
   func score(_ candidates: [Candidate]) -> [ScoreOutcome?]
+
+  /// The same, calling `report` (from any thread) with each outcome as soon as it is known, so it is stored before
+  /// the others finish; once `shouldStop` is true the criterion ends what it is running and leaves the rest nil.
+  func score(
+    _ candidates: [Candidate], shouldStop: @escaping @Sendable () -> Bool,
+    report: @escaping @Sendable (Int, ScoreOutcome) -> Void
+  ) -> [ScoreOutcome?]
+}
+
+extension Criterion {
+  /// Scores everything at once, then reports each outcome.
+  public func score(
+    _ candidates: [Candidate], shouldStop: @escaping @Sendable () -> Bool,
+    report: @escaping @Sendable (Int, ScoreOutcome) -> Void
+  ) -> [ScoreOutcome?] {
+    let outcomes = score(candidates)
+    for (index, outcome) in outcomes.enumerated() { if let outcome { report(index, outcome) } }
+    return outcomes
+  }
 }
 
 /// The ask/tell criterion: it never scores; scores arrive later through ``SearchLedger/record(criterion:configurationKey:outcome:)``.

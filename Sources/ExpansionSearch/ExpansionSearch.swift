@@ -24,8 +24,21 @@ public struct ExpansionSearch: Sendable {
       implementation: settings.implementation, classes: settings.classes, measure: settings.measure)
   }
 
-  public func run(criterion: some Criterion, ledger: some SearchLedger) throws(SearchError) -> SearchRun {
-    var scorer = Scorer(criterion: criterion, ledger: ledger)
+  /// Runs the search as far as the criterion allows. A search of this name already in the ledger must have the
+  /// same definition (``SearchSettings/definition``, criterion); otherwise the run is refused before anything is
+  /// scored. Once `shouldStop` is true the criterion ends what it is running and the run throws
+  /// ``SearchError/interrupted(evaluations:)``; every outcome that arrived is already in the ledger.
+  public func run(
+    criterion: some Criterion, ledger: some SearchLedger, shouldStop: @escaping @Sendable () -> Bool = { false }
+  ) throws(SearchError) -> SearchRun {
+    if let stored = try ledger.definition(search: name) {
+      let storedDefinition = SearchSettings.definition(ofSummary: stored.settings) + " criterion=" + stored.criterion
+      let requested = settings.definition + " criterion=" + criterion.cacheKey
+      if storedDefinition != requested {
+        throw .definitionMismatch(name: name, stored: storedDefinition, requested: requested)
+      }
+    }
+    var scorer = Scorer(criterion: criterion, ledger: ledger, shouldStop: shouldStop)
     var steps: [SearchStep] = []
     func finish(_ status: SearchStatus) throws(SearchError) -> SearchRun {
       try ledger.log(search: name, settings: settings, criterion: criterion.cacheKey, steps: steps, status: status.name)
@@ -93,7 +106,8 @@ public struct ExpansionSearch: Sendable {
         let outcome = try scorer.score([contracted])[0]
         steps.append(
           SearchStep(
-            index: (steps.last?.index ?? 0) + 1, phase: .contraction, candidates: [contracted], outcomes: [outcome], chosen: 0))
+            index: (steps.last?.index ?? 0) + 1, phase: .contraction, candidates: [contracted], outcomes: [outcome],
+            chosen: 0))
         guard let outcome else { return try finish(.pending([contracted])) }
         final = contracted
         finalScore = outcome.score
@@ -163,6 +177,7 @@ public struct ExpansionSearch: Sendable {
 struct Scorer<C: Criterion, L: SearchLedger> {
   let criterion: C
   let ledger: L
+  let shouldStop: @Sendable () -> Bool
   var evaluations = 0
 
   mutating func score(_ candidates: [Candidate]) throws(SearchError) -> [ScoreOutcome?] {
@@ -181,17 +196,35 @@ struct Scorer<C: Criterion, L: SearchLedger> {
       unique.append(index)
     }
     if !unique.isEmpty {
-      let fresh = criterion.score(unique.map { candidates[$0] })
+      if shouldStop() { throw .interrupted(evaluations: evaluations) }
+      // Each outcome is stored the moment it arrives, so an interruption loses none that finished.
+      let recording = RecordingErrors()
+      let (ledger, cacheKey) = (self.ledger, criterion.cacheKey)
+      let keys = unique.map { candidates[$0].key }
+      let fresh = criterion.score(unique.map { candidates[$0] }, shouldStop: shouldStop) { position, outcome in
+        do throws(SearchError) {
+          try ledger.record(criterion: cacheKey, configurationKey: keys[position], outcome: outcome)
+        } catch { recording.add(error) }
+      }
+      if let error = recording.first { throw error }
       for (position, index) in unique.enumerated() {
         guard let outcome = fresh[position] else { continue }
         evaluations += 1
-        try ledger.record(criterion: criterion.cacheKey, configurationKey: candidates[index].key, outcome: outcome)
         outcomes[index] = outcome
       }
+      if shouldStop() { throw .interrupted(evaluations: evaluations) }
       for index in missing where outcomes[index] == nil {
         outcomes[index] = outcomes[firstOfKey[candidates[index].key]!]
       }
     }
     return outcomes
   }
+}
+
+/// The first error met while recording outcomes from several threads.
+final class RecordingErrors: @unchecked Sendable {
+  private let lock = NSLock()
+  private var error: SearchError?
+  func add(_ error: SearchError) { lock.withLock { if self.error == nil { self.error = error } } }
+  var first: SearchError? { lock.withLock { error } }
 }

@@ -12,6 +12,10 @@ public enum SearchError: Error, Equatable, CustomStringConvertible, Sendable {
   case configuration(ConfigurationError)
   case store(String)
   case criterion(String)
+  /// A search of this name exists with another definition (settings or criterion).
+  case definitionMismatch(name: String, stored: String, requested: String)
+  /// Stopped by a signal; `evaluations` finished this run and are stored.
+  case interrupted(evaluations: Int)
 
   public var description: String {
     switch self {
@@ -30,6 +34,12 @@ public enum SearchError: Error, Equatable, CustomStringConvertible, Sendable {
     case .configuration(let error): error.description
     case .store(let message): message
     case .criterion(let message): message
+    case .definitionMismatch(let name, let stored, let requested):
+      "search '\(name)' already exists with another definition, so it cannot be resumed; choose another --name "
+        + "(cached scores are reused under any name)\n  stored:    \(stored)\n  requested: \(requested)"
+    case .interrupted(let evaluations):
+      "interrupted after \(evaluations) criterion evaluation(s) this run, all stored; run the same command again "
+        + "to resume"
     }
   }
 }

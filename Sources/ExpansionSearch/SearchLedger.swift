@@ -10,6 +10,8 @@ public protocol SearchLedger: Sendable {
   /// Replaces the logged steps of search `name` with `steps` (a re-run rewrites the same rows).
   func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String)
     throws(SearchError)
+  /// The settings summary and criterion key search `name` was logged with, if it was.
+  func definition(search name: String) throws(SearchError) -> (settings: String, criterion: String)?
 }
 
 /// A ledger in memory.
@@ -17,6 +19,7 @@ public final class MemoryLedger: SearchLedger, @unchecked Sendable {
   private let lock = NSLock()
   private var outcomes: [String: ScoreOutcome] = [:]
   public private(set) var logs: [String: [SearchStep]] = [:]
+  private var definitions: [String: (settings: String, criterion: String)] = [:]
 
   public init() {}
 
@@ -28,8 +31,16 @@ public final class MemoryLedger: SearchLedger, @unchecked Sendable {
     lock.withLock { outcomes[criterion + "\u{1}" + configurationKey] = outcome }
   }
 
-  public func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String) {
-    lock.withLock { logs[name] = steps }
+  public func log(search name: String, settings: SearchSettings, criterion: String, steps: [SearchStep], status: String)
+  {
+    lock.withLock {
+      logs[name] = steps
+      definitions[name] = (settings.summary, criterion)
+    }
+  }
+
+  public func definition(search name: String) -> (settings: String, criterion: String)? {
+    lock.withLock { definitions[name] }
   }
 
   /// How many outcomes are cached.

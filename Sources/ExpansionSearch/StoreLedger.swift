@@ -1,4 +1,5 @@
 import SweepStore
+import X3DModel
 
 /// The search ledger kept in the results database: scores in `search_scores`, each search's steps in
 /// `searches` and `search_candidates` (docs/store.md). The SQL lives in SweepStore.
@@ -66,6 +67,12 @@ public struct StoreLedger: SearchLedger {
 }
 
 extension StoreLedger {
+  public func definition(search name: String) throws(SearchError) -> (settings: String, criterion: String)? {
+    do {
+      return try store.search(named: name).map { ($0.settings, $0.criterion) }
+    } catch { throw .store(error.description) }
+  }
+
   static func status(_ outcome: ScoreOutcome?) -> String {
     switch outcome {
     case nil: "pending"
@@ -81,12 +88,28 @@ extension StoreLedger {
 }
 
 extension SearchSettings {
-  /// One line naming every setting, stored with the search.
-  public var summary: String {
-    let g = start
+  /// One line naming every setting, stored with the search: ``definition`` and the failure policy.
+  public var summary: String { definition + " on_failure=\(onFailure.rawValue)" }
+
+  /// The settings that decide which candidates a search makes (all but the failure policy, which only decides
+  /// whether it stops at a failure), with every number as printed (canonical decimals).
+  public var definition: String {
+    let g = start.canonical
+    let start = [g.gammaTau, g.gammaT, g.gammaS, g.gammaW, g.gammaB, g.gammaD].map { CanonicalDecimal.text($0) }
     return "target=\(target) measure=\(measure.rawValue) axes=\(axes.map(\.rawValue).joined(separator: ",")) "
       + "step_ratio=\(stepRatio) selection=\(selection.rawValue) tolerance=\(tolerance) "
-      + "on_failure=\(onFailure.rawValue) impl=\(implementation.rawValue) classes=\(classes) "
-      + "start=\(g.gammaTau),\(g.gammaT),\(g.gammaS),\(g.gammaW),\(g.gammaB),\(g.gammaD)"
+      + "impl=\(implementation.rawValue) classes=\(classes) start=\(start.joined(separator: ","))"
+  }
+
+  /// The definition part of a stored ``summary``: the summary without its `on_failure=` word, with the start's
+  /// factors as canonical decimals (summaries written before factors were canonical read `start=1.0,…`).
+  public static func definition(ofSummary summary: String) -> String {
+    summary.split(separator: " ").filter { !$0.hasPrefix("on_failure=") }.map { word -> String in
+      guard word.hasPrefix("start=") else { return String(word) }
+      let factors = word.dropFirst("start=".count).split(separator: ",").map { text in
+        Double(text).map { CanonicalDecimal.text($0) } ?? String(text)
+      }
+      return "start=" + factors.joined(separator: ",")
+    }.joined(separator: " ")
   }
 }

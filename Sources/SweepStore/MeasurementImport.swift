@@ -9,10 +9,21 @@ public struct ImportReport: Sendable {
   public var rows = 0
   /// Rows matched to a configuration of the sweep.
   public var matched = 0
-  /// Values stored (one per matched row and non-empty metric cell).
+  /// Values stored (one per configuration and metric given a value).
   public var stored = 0
+  /// Values given again for the same configuration and metric by a later row, which replaced the earlier one
+  /// (only with `replacingDuplicates`).
+  public var replaced = 0
   /// Rows that match nothing, with the reason.
   public var unmatched: [(line: Int, reason: String)] = []
+}
+
+/// The configurations an import's rows are matched against.
+public enum ImportScope: Hashable, Sendable {
+  /// The configurations of a sweep.
+  case sweep(String)
+  /// The candidates of an expansion search (its pending ones among them).
+  case search(String)
 }
 
 extension ResultsStore {
@@ -28,10 +39,23 @@ extension ResultsStore {
   /// (explicit > γ > preset > X2D) and matched by ``ConfigurationKey``; a row without `implementation` matches any
   /// implementation, one without `gamma_tau` (or `preset`) any sampling rate, as long as exactly one configuration
   /// of the sweep matches. Rows that match nothing are reported, not stored. Everything is stored in one transaction.
+  ///
+  /// Two rows that give a value for the same configuration and metric are refused, naming both lines (nothing is
+  /// stored), unless `replacingDuplicates`: then the later value is kept and counted in ``ImportReport/replaced``.
   public func importMeasurements(
-    csv: String, sweep: String, dataset: DatasetRecord, declaring: [MetricDeclaration] = []
+    csv: String, sweep: String, dataset: DatasetRecord, declaring: [MetricDeclaration] = [],
+    replacingDuplicates: Bool = false
   ) throws(StoreError) -> ImportReport {
-    let state = try self.sweep(named: sweep)
+    try importMeasurements(
+      csv: csv, into: .sweep(sweep), dataset: dataset, declaring: declaring, replacingDuplicates: replacingDuplicates)
+  }
+
+  /// The same, matching rows against the configurations of `scope` (a sweep, or a search's candidates).
+  public func importMeasurements(
+    csv: String, into scope: ImportScope, dataset: DatasetRecord, declaring: [MetricDeclaration] = [],
+    replacingDuplicates: Bool = false
+  ) throws(StoreError) -> ImportReport {
+    let keySource = try ScopeKeys(scope, in: self)
     let records = try CSVReader.records(csv)
     guard let header = records.first else {
       throw .malformedCSV(line: 1, reason: "the file is empty")
@@ -51,10 +75,9 @@ extension ResultsStore {
         line: header.line,
         reason: "no metric column (known: \(metrics.sorted().joined(separator: ", ")))")
     }
-    let samplingRates = try read { db in
-      try Double.fetchAll(
-        db, sql: "SELECT DISTINCT gamma_tau FROM configs WHERE sweep_id = ?", arguments: [state.id])
-    }
+    let samplingRates = try keySource.samplingRates(in: self)
+    // (configuration key, metric) → index into `measurements` and the line that gave it.
+    var given: [String: (index: Int, line: Int)] = [:]
 
     var report = ImportReport(dataset: dataset.name)
     var measurements: [Measurement] = []
@@ -91,6 +114,9 @@ extension ResultsStore {
           }
           if let parameter = Parameter.allCases.first(where: { $0.rawValue.replacingDashes == name }
           ) {
+            if SweepPlan.integerParameters.contains(parameter), number != number.rounded() {
+              throw .malformedCSV(line: record.line, reason: "\(name) '\(text)' is not a whole number")
+            }
             request.set(parameter, number)
             if parameter == .gammaTau { anySamplingRate = false }
           } else {
@@ -114,7 +140,7 @@ extension ResultsStore {
           candidates.append(ConfigurationKey.make(candidate))
         }
       }
-      let found = try existingKeys(candidates, sweepID: state.id)
+      let found = try keySource.existing(candidates, in: self)
       guard found.count == 1, let key = found.first else {
         let what =
           "frames \(configuration.frames), crop \(configuration.crop), test crop \(configuration.evaluatedCrop), "
@@ -122,7 +148,7 @@ extension ResultsStore {
           + "bottleneck \(configuration.bottleneckFactor)"
         report.unmatched.append(
           found.isEmpty
-            ? (record.line, "no configuration of sweep '\(sweep)' has \(what)")
+            ? (record.line, "no configuration of \(keySource.name) has \(what)")
             : (
               record.line,
               "\(found.count) configurations match \(what); add implementation or gamma_tau columns"
@@ -130,7 +156,24 @@ extension ResultsStore {
         continue
       }
       report.matched += 1
-      measurements += values.map { Measurement(configKey: key, metric: $0.0, value: $0.1) }
+      for (metric, value) in values {
+        let measurement = Measurement(configKey: key, metric: metric, value: value)
+        let slot = key + "\u{1}" + metric
+        if let earlier = given[slot] {
+          guard replacingDuplicates else {
+            throw .malformedCSV(
+              line: record.line,
+              reason: "lines \(earlier.line) and \(record.line) both give \(metric) for configuration \(key); "
+                + "nothing stored (keep one row, or pass --replace-duplicates to keep the later)")
+          }
+          measurements[earlier.index] = measurement
+          given[slot] = (earlier.index, record.line)
+          report.replaced += 1
+        } else {
+          given[slot] = (measurements.count, record.line)
+          measurements.append(measurement)
+        }
+      }
     }
     // A file that matches nothing leaves the database as it was (no empty dataset).
     if !measurements.isEmpty {
@@ -139,23 +182,71 @@ extension ResultsStore {
     return report
   }
 
-  private func existingKeys(_ keys: [String], sweepID: Int64) throws(StoreError) -> [String] {
-    try read { db in
-      try keys.filter { key in
-        try Bool.fetchOne(
-          db, sql: "SELECT EXISTS (SELECT 1 FROM configs WHERE sweep_id = ? AND key = ?)",
-          arguments: [sweepID, key])
-          ?? false
-      }
-    }
-  }
-
   static func normalizedColumn(_ name: String) -> String {
     let name = name.trimmingCharacters(in: .whitespaces).lowercased().replacingDashes
     switch name {
     case "impl": return "implementation"
     case "sampling_rate": return "gamma_tau"
     default: return name
+    }
+  }
+}
+
+/// Where an import looks configurations up.
+private struct ScopeKeys {
+  let scope: ImportScope
+  let sweepID: Int64?
+
+  init(_ scope: ImportScope, in store: ResultsStore) throws(StoreError) {
+    self.scope = scope
+    switch scope {
+    case .sweep(let name): sweepID = try store.sweep(named: name).id
+    case .search: sweepID = nil
+    }
+  }
+
+  /// How unmatched rows name the scope.
+  var name: String {
+    switch scope {
+    case .sweep(let name): "sweep '\(name)'"
+    case .search(let name): "search '\(name)'"
+    }
+  }
+
+  func samplingRates(in store: ResultsStore) throws(StoreError) -> [Double] {
+    try store.read { db in
+      switch scope {
+      case .sweep:
+        try Double.fetchAll(db, sql: "SELECT DISTINCT gamma_tau FROM configs WHERE sweep_id = ?", arguments: [sweepID])
+      case .search(let name):
+        try Double.fetchAll(
+          db,
+          sql: """
+            SELECT DISTINCT c.sampling_rate FROM search_candidates c JOIN searches s ON s.id = c.search_id
+            WHERE s.name = ?
+            """, arguments: [name])
+      }
+    }
+  }
+
+  /// The keys among `keys` that name a configuration of the scope.
+  func existing(_ keys: [String], in store: ResultsStore) throws(StoreError) -> [String] {
+    try store.read { db in
+      try keys.filter { key in
+        switch scope {
+        case .sweep:
+          try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM configs WHERE sweep_id = ? AND key = ?)",
+            arguments: [sweepID, key]) ?? false
+        case .search(let name):
+          try Bool.fetchOne(
+            db,
+            sql: """
+              SELECT EXISTS (SELECT 1 FROM search_candidates c JOIN searches s ON s.id = c.search_id
+                WHERE s.name = ? AND c.config_key = ?)
+              """, arguments: [name, key]) ?? false
+        }
+      }
     }
   }
 }

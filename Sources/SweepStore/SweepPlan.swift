@@ -6,7 +6,8 @@ import X3DModel
 /// An absent flag is not an axis (the request leaves it unset, so the usual precedence applies:
 /// explicit > γ > preset > X2D). Configurations are numbered in a fixed mixed-radix order (presets slowest, then
 /// implementations, then the flags in ``axisOrder``, the last flag fastest), so a sweep can be resumed from
-/// an index and split across threads.
+/// an index and split across threads. Every value goes through ``ModelRequest/resolve()``, so γ and factors follow
+/// the same rounding rule as the command-line flags and the search (canonical decimals, then frames and crops).
 public struct SweepPlan: Hashable, Sendable {
   /// Presets to start from; empty: X2D.
   public var presets: [Preset] = []
@@ -59,8 +60,9 @@ public struct SweepPlan: Hashable, Sendable {
     public init(_ plan: SweepPlan) {
       presets = plan.presets
       implementations = plan.implementations
+      // Factors are made canonical once here, so resolving a request need not round them again.
       axes = SweepPlan.axisOrder.reversed().compactMap { parameter in
-        plan.values[parameter].map { (parameter, $0) }
+        plan.values[parameter].map { (parameter, $0.map { CanonicalDecimal.rounded($0) }) }
       }
     }
 
@@ -74,11 +76,13 @@ public struct SweepPlan: Hashable, Sendable {
       request.implementation = implementations[remainder % implementations.count]
       remainder /= implementations.count
       if !presets.isEmpty { request.preset = presets[remainder % presets.count] }
+      request.factorsAreCanonical = true
       return request
     }
   }
 
-  /// A canonical one-line description, stored with the sweep; resuming requires the same definition.
+  /// A canonical one-line description, stored with the sweep; resuming requires the same definition. Factors are
+  /// written as the canonical decimals ``ModelRequest/resolve()`` computes with.
   public var definition: String {
     var parts: [String] = []
     if !presets.isEmpty { parts.append("preset=" + presets.map(\.rawValue).joined(separator: ",")) }
@@ -88,7 +92,7 @@ public struct SweepPlan: Hashable, Sendable {
       let integer = Self.integerParameters.contains(parameter)
       parts.append(
         parameter.rawValue + "="
-          + list.map { integer ? String(Int($0)) : "\($0)" }.joined(separator: ","))
+          + list.map { integer ? String(Int($0)) : "\(CanonicalDecimal.rounded($0))" }.joined(separator: ","))
     }
     parts.append("dtype=\(elementType.rawValue)")
     if perLayer { parts.append("per-layer") }

@@ -1,6 +1,6 @@
 /// A configuration written the ways users paste it: γ flags, a SlowFast config snippet and pytorchvideo arguments.
 extension ModelConfiguration {
-  /// `--gamma-tau 5 --gamma-t 16 --gamma-s 2 --gamma-w 1 --gamma-b 2.25 --gamma-d 2.2` (up to 6 decimals).
+  /// `--gamma-tau 5 --gamma-t 16 --gamma-s 2 --gamma-w 1 --gamma-b 2.25 --gamma-d 2.2` (canonical decimals, at most 6 significant digits).
   public var gammaFlags: String {
     let g = gammas
     return [
@@ -44,16 +44,9 @@ extension ModelConfiguration {
       + "bottleneck_factor=\(Self.decimal(bottleneckFactor, minimumFraction: true)))"
   }
 
-  /// Up to six decimals, trailing zeros dropped (`2.0` → `2`, or `2.0` with `minimumFraction`).
+  /// The canonical decimal (``CanonicalDecimal``): what was computed with, trailing zeros dropped (`2.0` → `2`, or
+  /// `2.0` with `minimumFraction`).
   static func decimal(_ value: Double, minimumFraction: Bool = false) -> String {
-    let scaled = (value * 1_000_000).rounded()
-    guard abs(scaled) < 9e15 else { return String(value) }
-    let integer = Int(scaled) / 1_000_000
-    var fraction = String(abs(Int(scaled)) % 1_000_000)
-    fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-    while fraction.last == "0" { fraction.removeLast() }
-    let sign = scaled < 0 && integer == 0 ? "-" : ""
-    if fraction.isEmpty { return sign + String(integer) + (minimumFraction ? ".0" : "") }
-    return sign + String(integer) + "." + fraction
+    CanonicalDecimal.text(value, minimumFraction: minimumFraction)
   }
 }

@@ -3,29 +3,64 @@
 /// Precedence, per hyperparameter: explicit flag > γ factor > preset > X2D.
 public struct ModelRequest: Hashable, Sendable {
   public var preset: Preset?
-  public var gammaTau: Double?
-  public var gammaT: Double?
-  public var gammaS: Double?
-  public var gammaW: Double?
-  public var gammaB: Double?
-  public var gammaD: Double?
+  public var gammaTau: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaT: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaS: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaW: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaB: Double? { didSet { canonicalMark.isSet = false } }
+  public var gammaD: Double? { didSet { canonicalMark.isSet = false } }
   public var frames: Int?
   public var crop: Int?
   public var testCrop: Int?
-  public var widthFactor: Double?
-  public var depthFactor: Double?
-  public var bottleneckFactor: Double?
+  public var widthFactor: Double? { didSet { canonicalMark.isSet = false } }
+  public var depthFactor: Double? { didSet { canonicalMark.isSet = false } }
+  public var bottleneckFactor: Double? { didSet { canonicalMark.isSet = false } }
   public var classes: Int?
   public var batch: Int?
   public var implementation: ImplementationVariant
+
+  /// Set where every factor is known to be canonical already (a sweep's value lists are made canonical once, in
+  /// ``SweepPlan``'s enumerator), so ``resolve()`` skips rounding them again; changing any factor clears it. It
+  /// takes no part in equality.
+  package var factorsAreCanonical: Bool {
+    get { canonicalMark.isSet }
+    set { canonicalMark.isSet = newValue }
+  }
+  private var canonicalMark = CanonicalMark()
 
   public init(preset: Preset? = nil, implementation: ImplementationVariant = .paper) {
     self.preset = preset
     self.implementation = implementation
   }
 
-  /// Applies the precedence and validates every value.
+  /// Applies the precedence and validates every value. Every factor given (γ and explicit width, depth and
+  /// bottleneck factors) is read as a canonical decimal first (``CanonicalDecimal/rounded(_:)``, six significant
+  /// digits), so a value and its printed text resolve to the same network.
   public func resolve() throws(ConfigurationError) -> ModelConfiguration {
+    try (factorsAreCanonical ? self : canonical).resolveCanonical()
+  }
+
+  /// This request with every factor canonical.
+  private var canonical: ModelRequest {
+    var request = self
+    request.gammaTau = Self.canonical(gammaTau)
+    request.gammaT = Self.canonical(gammaT)
+    request.gammaS = Self.canonical(gammaS)
+    request.gammaW = Self.canonical(gammaW)
+    request.gammaB = Self.canonical(gammaB)
+    request.gammaD = Self.canonical(gammaD)
+    request.widthFactor = Self.canonical(widthFactor)
+    request.depthFactor = Self.canonical(depthFactor)
+    request.bottleneckFactor = Self.canonical(bottleneckFactor)
+    return request
+  }
+
+  private static func canonical(_ value: Double?) -> Double? {
+    guard let value else { return nil }
+    return CanonicalDecimal.rounded(value)
+  }
+
+  private func resolveCanonical() throws(ConfigurationError) -> ModelConfiguration {
     let base = preset ?? .x2d
     let extent = Double(ModelConfiguration.maximumExtent)
     for (parameter, value, maximum) in [
@@ -43,7 +78,7 @@ public struct ModelRequest: Hashable, Sendable {
       frames = explicit
       gammas.gammaT = Double(explicit)
     } else if let gammaT {
-      frames = Int(ExpansionVector.frames(forGammaT: gammaT))
+      frames = Int(ExpansionVector.frames(canonicalGammaT: gammaT))
       gammas.gammaT = gammaT
     } else {
       frames = base.frames
@@ -55,7 +90,7 @@ public struct ModelRequest: Hashable, Sendable {
       crop = explicit
       gammas.gammaS = Double(explicit) / 112
     } else if let gammaS {
-      let rounded = ExpansionVector.crop(forGammaS: gammaS)
+      let rounded = ExpansionVector.crop(canonicalGammaS: gammaS)
       guard rounded >= 8 else {
         throw .invalidFactor(
           parameter: .gammaS, value: gammaS, reason: "crop 112·γs rounds to \(Int(rounded)) pixels; need at least 8")
@@ -67,7 +102,9 @@ public struct ModelRequest: Hashable, Sendable {
       gammas.gammaS = Double(crop) / 112
     }
 
-    let widthFactor = self.widthFactor ?? gammaW.map { 2 * $0 } ?? base.widthFactor
+    // 2·γw can need a seventh digit (2 · 9.99999): the width factor is made canonical too, so the SlowFast YAML
+    // (explicit width) and the γ flags of one configuration resolve alike.
+    let widthFactor = self.widthFactor ?? gammaW.map { CanonicalDecimal.rounded(2 * $0) } ?? base.widthFactor
     gammas.gammaW = self.widthFactor == nil ? (gammaW ?? widthFactor / 2) : widthFactor / 2
     let bottleneckFactor = self.bottleneckFactor ?? gammaB ?? base.bottleneckFactor
     gammas.gammaB = bottleneckFactor
@@ -79,4 +116,11 @@ public struct ModelRequest: Hashable, Sendable {
       bottleneckFactor: bottleneckFactor, classes: classes ?? 400, batch: batch ?? 1, implementation: implementation,
       gammas: gammas)
   }
+}
+
+/// A flag that every instance compares equal on (it records how a request was made, not what it asks for).
+private struct CanonicalMark: Hashable, Sendable {
+  var isSet = false
+  static func == (lhs: Self, rhs: Self) -> Bool { true }
+  func hash(into hasher: inout Hasher) {}
 }

@@ -26,7 +26,9 @@ extension X3DCost.Expand {
           --proxy naswot                              NASWOT on the reference executor (a proxy, not accuracy)
         Placeholders: {frames} {crop} {sampling_rate} {width_factor} {depth_factor} {bottleneck_factor} {classes}
         {gamma_tau} {gamma_t} {gamma_s} {gamma_w} {gamma_b} {gamma_d} {macs} {params} {key} {impl}.
-        Every score is cached in the database: running the same search again re-uses them.
+        Each field is one shell word, also inside quotes; write {{ and }} for literal braces (awk '{{print $2}}').
+        Every score is stored as it arrives: after Ctrl-C, running the same search again re-uses them.
+        Exit status: 0 finished, 2 bad input, 3 waiting for measurements, 130 interrupted.
         """)
 
     @OptionGroup var search: SearchOptions
@@ -36,7 +38,7 @@ extension X3DCost.Expand {
     var criterionCmd: String?
     @Option(help: "Candidates scored in parallel by --criterion-cmd.")
     var jobs: Int = 1
-    @Option(help: "Seconds before a criterion command is killed and its candidate marked failed.")
+    @Option(help: "Seconds before a criterion command's process group is ended and its candidate marked failed.")
     var timeout: Double?
     @Option(help: "Score = this stored metric of the configuration (e.g. top1).")
     var criterionMetric: String?
@@ -53,30 +55,56 @@ extension X3DCost.Expand {
 
     func run() throws {
       let settings = try search.settings()
-      let results = try store.open(.readWrite)
-      let ledger = StoreLedger(store: results, now: { StoreOptions.timestamp() })
       let chosen = [criterionCmd != nil, criterionMetric != nil, proxy != nil].filter { $0 }.count
       guard chosen == 1 else {
-        throw UsageError("give exactly one criterion: --criterion-cmd, --criterion-metric or --proxy (or use expand ask/tell)")
+        throw UsageError(
+          "give exactly one criterion: --criterion-cmd, --criterion-metric or --proxy (or use expand ask/tell)")
       }
+      if let proxy, proxy.lowercased() != "naswot" {
+        throw UsageError("invalid value for --proxy: \(proxy) (the available proxy is naswot)")
+      }
+      let commandCriterion = try criterionCmd.map { (template) throws in
+        try CommandCriterion(template: template, jobs: jobs, timeout: timeout)
+      }
+      let results = try store.open(.readWrite)
+      let ledger = StoreLedger(store: results, now: { StoreOptions.timestamp() })
       let expansion = try ExpansionSearch(name: search.name, settings: settings)
+      // Ctrl-C and SIGTERM end the running criterion commands (their process groups); every score that arrived is
+      // stored, so the same command resumes without running a finished command again.
+      Interruption.install()
+      let stop: @Sendable () -> Bool = { Interruption.requested }
       let outcome: SearchRun
-      if let criterionCmd {
-        outcome = try expansion.run(
-          criterion: try CommandCriterion(template: criterionCmd, jobs: jobs, timeout: timeout), ledger: ledger)
-      } else if let criterionMetric {
-        outcome = try expansion.run(
-          criterion: MeasurementCriterion(store: results, metric: criterionMetric, dataset: dataset), ledger: ledger)
-      } else {
-        guard proxy?.lowercased() == "naswot" else {
-          throw UsageError("invalid value for --proxy: \(proxy!) (the available proxy is naswot)")
+      let result: Result<SearchRun, SearchError>
+      if let commandCriterion {
+        result = Result { () throws(SearchError) in
+          try expansion.run(criterion: commandCriterion, ledger: ledger, shouldStop: stop)
         }
-        outcome = try expansion.run(criterion: try NASWOTCriterion(batch: proxyBatch, seed: seed), ledger: ledger)
+      } else if let criterionMetric {
+        let criterion = try MeasurementCriterion(store: results, metric: criterionMetric, dataset: dataset)
+        result = Result { () throws(SearchError) in
+          try expansion.run(criterion: criterion, ledger: ledger, shouldStop: stop)
+        }
+      } else {
+        let criterion = try NASWOTCriterion(batch: proxyBatch, seed: seed)
+        result = Result { () throws(SearchError) in
+          try expansion.run(criterion: criterion, ledger: ledger, shouldStop: stop)
+        }
+      }
+      switch result {
+      case .success(let run): outcome = run
+      case .failure(.interrupted(let evaluations)):
+        FileHandle.standardError.write(
+          Data((SearchError.interrupted(evaluations: evaluations).description + "\n").utf8))
+        // 128 + SIGINT, as shells report an interrupted command (as `sweep` does).
+        Foundation.exit(130)
+      case .failure(let error): throw error
       }
       print(try SearchView(run: outcome, settings: settings).render(format), terminator: "")
       if case .pending(let candidates) = outcome.status {
         FileHandle.standardError.write(
-          Data("x3d-cost: \(candidates.count) candidate(s) have no score yet (no measurement); import them and run again\n".utf8))
+          Data(
+            ("x3d-cost: \(candidates.count) candidate(s) have no score yet (no measurement); import them with "
+              + "`x3d-cost import --search \(search.name) FILE.csv` and run again\n").utf8))
         throw ExitCode(3)
       }
     }
@@ -117,12 +145,14 @@ extension X3DCost.Expand {
     @Option(help: "CSV file of key,score lines (header optional); - reads standard input.") var scores: String?
     @Option(help: "One candidate's key (with --score).") var key: String?
     @Option(help: "That candidate's score.") var score: String?
+    @Flag(help: "When one key has several rows, keep the last one (otherwise such input is refused).")
+    var replaceDuplicates = false
 
     func run() throws {
       let results = try store.open(.readWrite)
       let ledger = StoreLedger(store: results, now: { StoreOptions.timestamp() })
-      var pairs: [(String, String)] = []
-      if let key, let score { pairs.append((key, score)) }
+      var pairs: [TellParser.Row] = []
+      if let key, let score { pairs.append(TellParser.Row(key: key, score: score, origin: "--key")) }
       if let scores {
         let text: String
         if scores == "-" {
@@ -136,47 +166,26 @@ extension X3DCost.Expand {
         pairs += try TellParser.parse(text)
       }
       guard !pairs.isEmpty else { throw UsageError("nothing to tell: give --scores FILE or --key and --score") }
+      let (rows, replaced) = try TellParser.deduplicated(pairs, replacing: replaceDuplicates)
       guard try results.search(named: name) != nil else {
         throw UsageError("no search named \(name) in \(store.db); start it with x3d-cost expand ask")
       }
       let pending = try results.pendingKeys(search: name)
-      let unknown = pairs.map(\.0).filter { !pending.contains($0) }
+      let unknown = rows.map(\.key).filter { !pending.contains($0) }
       guard unknown.isEmpty else {
         throw UsageError(
           "\(unknown.count) key(s) are not pending in search \(name) (nothing recorded): "
             + unknown.prefix(5).joined(separator: ", "))
       }
       let criterion = StoreLedger.tellCriterion(search: name)
-      for (key, value) in pairs {
-        try ledger.record(criterion: criterion, configurationKey: key, outcome: try TellParser.outcome(value, key: key))
+      let outcomes = try rows.map { row throws in (row.key, try TellParser.outcome(row.score, key: row.key)) }
+      for (key, outcome) in outcomes {
+        try ledger.record(criterion: criterion, configurationKey: key, outcome: outcome)
       }
-      print("recorded \(pairs.count) score(s) for search \(name); run `x3d-cost expand ask` again to continue")
+      let replacedNote = replaced > 0 ? " (\(replaced) earlier row(s) for the same key replaced)" : ""
+      print(
+        "recorded \(rows.count) score(s) for search \(name)\(replacedNote); run `x3d-cost expand ask` again to continue"
+      )
     }
-  }
-}
-
-/// Reads `key,score` lines.
-enum TellParser {
-  static func parse(_ text: String) throws -> [(String, String)] {
-    var pairs: [(String, String)] = []
-    for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: .whitespaces)
-      }
-      if number == 0 && fields.first == "key" { continue }
-      guard fields.count >= 2, !fields[0].isEmpty else {
-        throw UsageError("line \(number + 1) of the scores: expected key,score, got '\(line)'")
-      }
-      pairs.append((fields[0], fields[1]))
-    }
-    return pairs
-  }
-
-  static func outcome(_ value: String, key: String) throws -> ScoreOutcome {
-    if value.lowercased() == "failed" { return .failed(reason: "told failed", detail: "") }
-    guard let score = Double(value), score.isFinite else {
-      throw UsageError("the score of \(key) is not a number: '\(value)'")
-    }
-    return .scored(score)
   }
 }

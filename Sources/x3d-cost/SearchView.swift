@@ -25,9 +25,9 @@ struct SearchView {
       for (position, candidate) in step.candidates.enumerated() {
         let c = candidate.configuration
         table.append([
-          String(step.index), step.phase.rawValue, candidate.axis?.symbol ?? "–", Quantity.factor(candidate.factor),
-          String(c.frames), String(c.crop), Quantity.factor(c.samplingRate), Quantity.factor(c.widthFactor),
-          Quantity.factor(c.bottleneckFactor), Quantity.factor(c.depthFactor), Quantity.decimal(candidate.complexity),
+          String(step.index), step.phase.rawValue, candidate.axis?.symbol ?? "–", Self.decimal(candidate.factor),
+          String(c.frames), String(c.crop), Self.decimal(c.samplingRate), Self.decimal(c.widthFactor),
+          Self.decimal(c.bottleneckFactor), Self.decimal(c.depthFactor), Quantity.decimal(candidate.complexity),
           Self.scoreText(step.outcomes[position]), step.chosen == position ? "◀ kept" : "",
         ])
       }
@@ -45,12 +45,16 @@ struct SearchView {
       out += "(\(Quantity.fixed(gap, decimals: 2))% from the target; "
       out += within ? "within" : "outside"
       out += " the \(Quantity.fixed(100 * settings.tolerance, decimals: 2))% tolerance"
-      out += score.map { "), score \($0)\n" } ?? ")\n"
+      out += score.map { "), score \(Quantity.significant($0))\n" } ?? ")\n"
       let c = final.configuration
-      out += "\nγ vector: \(c.gammaFlags)\n\nSlowFast config:\n\(c.slowFastYAML)\npytorchvideo: \(c.pytorchvideoArguments)\n"
+      out +=
+        "\nγ vector: \(c.gammaFlags)\n\nSlowFast config:\n\(c.slowFastYAML)\npytorchvideo: \(c.pytorchvideoArguments)\n"
     }
     return out
   }
+
+  /// A factor as computed with: its canonical decimal (the text `import` and the γ flags read back).
+  static func decimal(_ value: Double) -> String { CanonicalDecimal.text(value) }
 
   static func scoreText(_ outcome: ScoreOutcome?) -> String {
     switch outcome {
@@ -93,7 +97,8 @@ struct SearchView {
       "frames": c.frames, "crop": c.crop, "sampling_rate": c.samplingRate, "width_factor": c.widthFactor,
       "depth_factor": c.depthFactor, "bottleneck_factor": c.bottleneckFactor, "classes": c.classes,
       "gamma_tau": g.gammaTau, "gamma_t": g.gammaT, "gamma_s": g.gammaS, "gamma_w": g.gammaW, "gamma_b": g.gammaB,
-      "gamma_d": g.gammaD, "complexity": candidate.complexity,
+      "gamma_d": g.gammaD, "complexity": candidate.complexity, "macs": candidate.totals.macs,
+      "params": candidate.totals.params, "gamma_flags": c.gammaFlags,
     ]
     switch outcome {
     case nil: object["status"] = "pending"
@@ -112,14 +117,16 @@ struct SearchView {
   static func pending(_ candidates: [Candidate], format: OutputFormat) throws -> String {
     if format == .csv {
       var table = TextTable(
-        ["key", "axis", "factor", "frames", "crop", "sampling_rate", "width_factor", "depth_factor",
-         "bottleneck_factor", "classes", "complexity"].map { ($0, .left) })
+        [
+          "key", "axis", "factor", "frames", "crop", "sampling_rate", "width_factor", "depth_factor",
+          "bottleneck_factor", "classes", "complexity",
+        ].map { ($0, .left) })
       for candidate in candidates {
         let c = candidate.configuration
         table.append([
-          candidate.key, candidate.axis?.rawValue ?? "", String(candidate.factor), String(c.frames), String(c.crop),
-          String(c.samplingRate), String(c.widthFactor), String(c.depthFactor), String(c.bottleneckFactor),
-          String(c.classes), String(candidate.complexity),
+          candidate.key, candidate.axis?.rawValue ?? "", decimal(candidate.factor), String(c.frames),
+          String(c.crop), decimal(c.samplingRate), decimal(c.widthFactor), decimal(c.depthFactor),
+          decimal(c.bottleneckFactor), String(c.classes), String(candidate.complexity),
         ])
       }
       return table.render(.csv)

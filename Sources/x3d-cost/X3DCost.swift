@@ -16,7 +16,8 @@ struct X3DCost: ParsableCommand {
     defaultSubcommand: Cost.self
   )
 
-  /// Runs the command; every user error exits with status 2 and a one-line message naming the bad value.
+  /// Runs the command; every user error exits with status 2 and a one-line message naming the bad value. A command
+  /// may end with its own status by throwing `ExitCode` (documented per command).
   static func main() {
     do {
       var command = try parseAsRoot()
@@ -26,6 +27,11 @@ struct X3DCost: ParsableCommand {
       if code == .success {
         print(fullMessage(for: error))
         Foundation.exit(0)
+      }
+      // A command that ends with a status of its own throws ExitCode (expand: 3 while it waits for measurements);
+      // it has printed its message. Every other error is bad input: status 2.
+      if let exit = error as? ExitCode {
+        Foundation.exit(exit.rawValue)
       }
       FileHandle.standardError.write(Data((message(for: error) + "\n").utf8))
       Foundation.exit(2)
