@@ -1,3 +1,4 @@
+import CostModel
 import Foundation
 import X3DModel
 
@@ -5,7 +6,7 @@ import X3DModel
 /// standard output is the score.
 ///
 /// Fields (``fieldNames``): the resolved hyperparameters, the six γ (canonical decimals, as printed everywhere),
-/// `{macs}` and `{params}` (the cost model's conv + linear multiply-adds and parameters with BatchNorm), `{key}` and
+/// every whole-network ``CostField`` by its name (`{macs}`, `{params}`, `{inference_peak_bytes}`, …), `{key}` and
 /// `{impl}`. Substitution and brace escapes follow ``CommandTemplate``. The command runs with `/bin/sh -c` in a
 /// process group of its own (``ShellCommand``), `jobs` at a time. A non-zero exit, a time-out or a last line that
 /// is not a finite number marks the candidate failed, keeping its standard error.
@@ -28,24 +29,28 @@ public struct CommandCriterion: Criterion {
   public var cacheKey: String { "cmd:" + template.text }
 
   /// Every field a template may use.
-  public static let fieldNames: Set<String> = [
-    "frames", "crop", "sampling_rate", "width_factor", "depth_factor", "bottleneck_factor", "classes", "gamma_tau",
-    "gamma_t", "gamma_s", "gamma_w", "gamma_b", "gamma_d", "macs", "params", "key", "impl",
-  ]
+  public static let fieldNames: Set<String> = Set(
+    [
+      "frames", "crop", "sampling_rate", "width_factor", "depth_factor", "bottleneck_factor", "classes", "gamma_tau",
+      "gamma_t", "gamma_s", "gamma_w", "gamma_b", "gamma_d", "key", "impl",
+    ] + CostField.networkTotals.map(\.name))
 
   /// The text of every field for `candidate`.
   public static func fields(of candidate: Candidate) -> [String: String] {
     let c = candidate.configuration
     let g = candidate.vector
     let decimal = { (value: Double) in CanonicalDecimal.text(value) }
-    return [
+    var fields = [
       "frames": "\(c.frames)", "crop": "\(c.crop)", "sampling_rate": decimal(c.samplingRate),
       "width_factor": decimal(c.widthFactor), "depth_factor": decimal(c.depthFactor),
       "bottleneck_factor": decimal(c.bottleneckFactor), "classes": "\(c.classes)", "gamma_tau": decimal(g.gammaTau),
       "gamma_t": decimal(g.gammaT), "gamma_s": decimal(g.gammaS), "gamma_w": decimal(g.gammaW),
-      "gamma_b": decimal(g.gammaB), "gamma_d": decimal(g.gammaD), "macs": "\(candidate.totals.macs)",
-      "params": "\(candidate.totals.params)", "key": candidate.key, "impl": c.implementation.rawValue,
+      "gamma_b": decimal(g.gammaB), "gamma_d": decimal(g.gammaD), "key": candidate.key,
+      "impl": c.implementation.rawValue,
     ]
+    // Every whole-network cost field, under its name (`{macs}`, `{params}`, `{inference_peak_bytes}`, …).
+    for field in CostField.networkTotals { fields[field.name] = "\(candidate.totals[field])" }
+    return fields
   }
 
   /// The command line for `candidate`.

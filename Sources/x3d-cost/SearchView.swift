@@ -97,8 +97,8 @@ struct SearchView {
       "frames": c.frames, "crop": c.crop, "sampling_rate": c.samplingRate, "width_factor": c.widthFactor,
       "depth_factor": c.depthFactor, "bottleneck_factor": c.bottleneckFactor, "classes": c.classes,
       "gamma_tau": g.gammaTau, "gamma_t": g.gammaT, "gamma_s": g.gammaS, "gamma_w": g.gammaW, "gamma_b": g.gammaB,
-      "gamma_d": g.gammaD, "complexity": candidate.complexity, "macs": candidate.totals.macs,
-      "params": candidate.totals.params, "gamma_flags": c.gammaFlags,
+      "gamma_d": g.gammaD, "complexity": candidate.complexity, "macs": candidate.totals[.macs],
+      "params": candidate.totals[.params], "gamma_flags": c.gammaFlags,
     ]
     switch outcome {
     case nil: object["status"] = "pending"

@@ -69,13 +69,15 @@ struct CommandCriterionTests {
     (request.gammaW, request.gammaB, request.gammaD, request.classes) = (1.45, 2.25, 2.2, 174)
     let configuration = try request.resolve()
     let totals = try CostReport.totals(configuration)
-    #expect(totals.params != totals.macs)
-    let expected: [String: String] = [
+    #expect(totals[.params] != totals[.macs])
+    var expected: [String: String] = [
       "frames": "2", "crop": "192", "sampling_rate": "0.416667", "width_factor": "2.9", "depth_factor": "2.2",
       "bottleneck_factor": "2.25", "classes": "174", "gamma_tau": "0.416667", "gamma_t": "2.4", "gamma_s": "1.7",
-      "gamma_w": "1.45", "gamma_b": "2.25", "gamma_d": "2.2", "macs": "\(totals.macs)", "params": "\(totals.params)",
+      "gamma_w": "1.45", "gamma_b": "2.25", "gamma_d": "2.2", "macs": "\(totals[.macs])", "params": "\(totals[.params])",
       "key": ConfigurationKey.make(configuration), "impl": implementation.rawValue,
     ]
+    // Every whole-network cost field, each from the independent resolution.
+    for field in CostField.networkTotals { expected[field.name] = "\(totals[field])" }
     #expect(configuration.frames == 2 && configuration.crop == 192)
     #expect(Set(expected.keys) == CommandCriterion.fieldNames)
     #expect(CommandCriterion.fields(of: candidate) == expected)
