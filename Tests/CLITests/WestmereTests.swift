@@ -79,7 +79,7 @@ struct WestmereTests {
     let query = try ok(["query", "SELECT preset, macs FROM results WHERE sweep = 'grid' ORDER BY macs", "--db", "w.db"])
     #expect(query.standardOutput.contains("605256512") || query.standardOutput.contains("605,256,512"))
     let export = try ok(["export", "--sweep", "grid", "--format", "csv", "--db", "w.db"])
-    #expect(export.standardOutput.split(separator: "\n").count >= 4, "\(export.standardOutput)")
+    #expect(export.standardOutput.split(whereSeparator: \.isNewline).count >= 4, "\(export.standardOutput)")
     let pareto = try ok(["pareto", "--sweep", "grid", "--x", "macs", "--y", "params", "--minimize", "--db", "w.db"])
     #expect(!pareto.standardOutput.isEmpty)
     _ = try ok([
