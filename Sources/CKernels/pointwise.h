@@ -105,8 +105,14 @@ X3D_KERNEL void pointwise_blocks(const float *x, const float *packed, const floa
     const ptrdiff_t columns = positions - column < 16 ? positions - column : 16;
     for (ptrdiff_t ci = 0; ci < cin; ci++) {
       float *target = panel + ci * 16;
-      if (columns < 16) __builtin_memset(target, 0, 16 * sizeof(float));
-      __builtin_memcpy(target, x + ci * positions + column, (size_t)columns * sizeof(float));
+      const float *source = x + ci * positions + column;
+      if (columns == 16) {
+        store8(target, load8(source));
+        store8(target + 8, load8(source + 8));
+      } else {
+        store8(target, columns >= 8 ? load8(source) : load_partial(source, columns));
+        store8(target + 8, columns > 8 ? load_partial(source + 8, columns - 8) : splat(0));
+      }
     }
     for (ptrdiff_t tile = 0; tile < tiles; tile++) {
       const ptrdiff_t row = tile * 6;

@@ -26,10 +26,28 @@ X3D_INLINE v8 load8(const float *p) {
 
 X3D_INLINE void store8(float *p, v8 v) { __builtin_memcpy(p, &v, sizeof v); }
 
+/// Copies `n` (≤ 8) floats in pieces of fixed size (4, 2, 1), so no call to `memcpy` is made for a row's tail.
+X3D_INLINE void copy_upto8(float *target, const float *source, ptrdiff_t n) {
+  ptrdiff_t i = 0;
+  if (n >= 8) {
+    __builtin_memcpy(target, source, 8 * sizeof(float));
+    return;
+  }
+  if (n - i >= 4) {
+    __builtin_memcpy(target + i, source + i, 4 * sizeof(float));
+    i += 4;
+  }
+  if (n - i >= 2) {
+    __builtin_memcpy(target + i, source + i, 2 * sizeof(float));
+    i += 2;
+  }
+  if (n - i >= 1) target[i] = source[i];
+}
+
 /// The first `n` (< 8) floats, the other lanes zero.
 X3D_INLINE v8 load_partial(const float *p, ptrdiff_t n) {
   float lanes[8] = {0};
-  __builtin_memcpy(lanes, p, (size_t)n * sizeof(float));
+  copy_upto8(lanes, p, n);
   return load8(lanes);
 }
 
@@ -37,7 +55,7 @@ X3D_INLINE v8 load_partial(const float *p, ptrdiff_t n) {
 X3D_INLINE void store_partial(float *p, v8 v, ptrdiff_t n) {
   float lanes[8];
   store8(lanes, v);
-  __builtin_memcpy(p, lanes, (size_t)n * sizeof(float));
+  copy_upto8(p, lanes, n);
 }
 
 X3D_INLINE v8 splat(float s) { return (v8){s, s, s, s, s, s, s, s}; }

@@ -4,11 +4,11 @@ import X3DModel
 /// Dense and depthwise 3-D convolutions with a small kernel (the stem's 1×3×3 and 5×1×1, the blocks' 3×3×3), run
 /// directly on zero-padded copies of the input planes.
 ///
-/// Each input channel is copied into a padded volume (C kernel `direct_pad`; for a horizontal stride of 2 its rows
-/// are split into even and odd columns), so every tap of every window is executed, padding included, and eight
-/// outputs along `W` are computed per vector (`direct_apply`: 32 at a time on wide rows, the 3×3×3 case fully
-/// unrolled). Temporal stride 1 and horizontal stride 1 or 2 only; other shapes return nil and the caller falls
-/// back to the reference loops.
+/// Each input channel is copied into the interior of a padded volume zeroed once per thread (C kernel
+/// `direct_pad`; for a horizontal stride of 2 its rows are split into even and odd columns), so every tap of every
+/// window is executed, padding included, and eight outputs along `W` are computed per vector (`direct_apply`: 32
+/// at a time on wide rows, the 3×3×3 case fully unrolled). Temporal stride 1 and horizontal stride 1 or 2 only;
+/// other shapes return nil and the caller falls back to the reference loops.
 struct DirectConvolution {
   let input: TensorShape
   let output: TensorShape
@@ -55,6 +55,7 @@ struct DirectConvolution {
             if conv.groups > 1 {
               parallelChunks(output.batch * output.channels, threads: threads) { planes in
                 let padded = UnsafeMutablePointer<Float>.allocate(capacity: volume)
+                padded.initialize(repeating: 0, count: volume)  // the border; pad writes only the interior
                 defer { padded.deallocate() }
                 for plane in planes {
                   let c = plane % output.channels
@@ -65,6 +66,7 @@ struct DirectConvolution {
             } else {
               let cin = input.channels
               let padded = UnsafeMutablePointer<Float>.allocate(capacity: volume * cin)
+              padded.initialize(repeating: 0, count: volume * cin)
               defer { padded.deallocate() }
               for n in 0..<output.batch {
                 for ci in 0..<cin { pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume) }

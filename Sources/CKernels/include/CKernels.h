@@ -51,8 +51,9 @@ typedef struct x3d_kernel_set {
   void (*pointwise_dots)(const float *columns, const float *w, const float *bias, float *y, ptrdiff_t cin,
                          ptrdiff_t positions, ptrdiff_t first_row, ptrdiff_t end_row);
 
-  /// Copies one input plane (in_frames × in_height × in_width) into a zero-padded volume of
+  /// Copies one input plane (in_frames × in_height × in_width) into the interior of a padded volume of
   /// `(in_frames + 2·pad_t) × padded_rows × row_length` floats (stride 2: each row split into even and odd columns).
+  /// Only interior positions are written, the same ones for every plane: zero the volume once, then reuse it.
   void (*direct_pad)(const x3d_direct_geometry *g, const float *plane, float *padded);
   /// Adds the windows of one padded channel weighted by `kernel` (kernel_t·kernel_h·kernel_w taps) to the output
   /// plane `out` (accumulate ≠ 0), or writes them plus `start` (accumulate = 0). Every tap runs, padding included.
