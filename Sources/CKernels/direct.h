@@ -43,14 +43,15 @@ X3D_KERNEL void direct_pad(const x3d_direct_geometry *g, const float *plane, flo
   }
 }
 
-/// The 3×3×3 case, writing (not accumulating): every tap unrolled, the 27 weights broadcast once per plane, one
-/// accumulator per eight outputs (a row's tail is computed on the row's slack and stored partially).
+/// The 3×3×3 case, writing (not accumulating): every tap unrolled, the 27 weights broadcast once per plane, eight
+/// outputs per step (a row's tail is computed on the row's slack and stored partially).
+/// `o1`, `o2`: where taps kw = 1 and 2 read, relative to tap 0 (constants 1, 2 for stride 1, so the nine row
+/// addresses are one base plus nine offsets).
 X3D_INLINE void direct_333(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
-                           float start) {
+                           float start, const ptrdiff_t o1, const ptrdiff_t o2) {
   v8 w[27];
   for (int tap = 0; tap < 27; tap++) w[tap] = splat(kernel[tap]);
   const ptrdiff_t sh = g->stride_h, row_length = g->row_length;
-  const ptrdiff_t o1 = g->stride_w == 2 ? g->odd_offset : 1, o2 = g->stride_w == 2 ? 1 : 2;
   const ptrdiff_t width = g->out_width, frame = g->padded_rows * row_length;
   const v8 first = splat(start);
   for (ptrdiff_t to = 0; to < g->out_frames; to++) {
@@ -58,18 +59,20 @@ X3D_INLINE void direct_333(const x3d_direct_geometry *g, const float *padded, co
       float *target = out + (to * g->out_height + ho) * width;
       const float *top = padded + (to * g->padded_rows + ho * sh) * row_length;
       for (ptrdiff_t wo = 0; wo < width; wo += 8) {
-        v8 acc = first;
+        // One accumulator per input frame: three independent chains of nine multiply-adds instead of one of 27.
+        v8 acc[3] = {first, splat(0), splat(0)};
         for (int kt = 0; kt < 3; kt++) {
           for (int kh = 0; kh < 3; kh++) {
             const float *row = top + kt * frame + kh * row_length + wo;
             const int tap = 3 * (3 * kt + kh);
-            acc = madd(acc, load8(row), w[tap]);
-            acc = madd(acc, load8(row + o1), w[tap + 1]);
-            acc = madd(acc, load8(row + o2), w[tap + 2]);
+            acc[kt] = madd(acc[kt], load8(row), w[tap]);
+            acc[kt] = madd(acc[kt], load8(row + o1), w[tap + 1]);
+            acc[kt] = madd(acc[kt], load8(row + o2), w[tap + 2]);
           }
         }
-        if (width - wo >= 8) store8(target + wo, acc);
-        else store_partial(target + wo, acc, width - wo);
+        const v8 sum = acc[0] + acc[1] + acc[2];
+        if (width - wo >= 8) store8(target + wo, sum);
+        else store_partial(target + wo, sum, width - wo);
       }
     }
   }
@@ -79,7 +82,8 @@ X3D_KERNEL void direct_apply(const x3d_direct_geometry *g, const float *padded, 
                              float start, int accumulate) {
   const ptrdiff_t kt_n = g->kernel_t, kh_n = g->kernel_h, kw_n = g->kernel_w;
   if (!accumulate && kt_n == 3 && kh_n == 3 && kw_n == 3) {
-    direct_333(g, padded, kernel, out, start);
+    if (g->stride_w == 1) direct_333(g, padded, kernel, out, start, 1, 2);
+    else direct_333(g, padded, kernel, out, start, g->odd_offset, 1);
     return;
   }
   const ptrdiff_t sh = g->stride_h, row_length = g->row_length, odd = g->odd_offset;

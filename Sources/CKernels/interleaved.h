@@ -40,18 +40,19 @@ X3D_KERNEL void interleaved_depthwise(const float *x, const float *w, const floa
       for (ptrdiff_t h = 0; h < height; h++) {
         for (ptrdiff_t q = 0; q < width; q++) {
           const ptrdiff_t base = (t * rows + h) * columns + q;
-          v8 acc = start;
+          // One accumulator per input frame: three independent chains of nine multiply-adds.
+          v8 acc[3] = {start, splat(0), splat(0)};
           for (int kt = 0; kt < 3; kt++) {
             for (int kh = 0; kh < 3; kh++) {
               const float *row = padded + (base + kt * frame_stride + kh * columns) * 8;
               const int tap = 3 * (3 * kt + kh);
-              acc = madd(acc, load8(row), taps[tap]);
-              acc = madd(acc, load8(row + 8), taps[tap + 1]);
-              acc = madd(acc, load8(row + 16), taps[tap + 2]);
+              acc[kt] = madd(acc[kt], load8(row), taps[tap]);
+              acc[kt] = madd(acc[kt], load8(row + 8), taps[tap + 1]);
+              acc[kt] = madd(acc[kt], load8(row + 16), taps[tap + 2]);
             }
           }
           float out[8];
-          store8(out, acc);
+          store8(out, acc[0] + acc[1] + acc[2]);
           const ptrdiff_t position = (t * height + h) * width + q;
           for (ptrdiff_t lane = 0; lane < lanes; lane++) y[(n * channels + first + lane) * plane + position] = out[lane];
         }
