@@ -25,9 +25,9 @@ let package = Package(
     .target(name: "CostModel", dependencies: ["X3DModel"]),
 
     // MARK: Kernels that run the graph and count what they do (never the formulas)
-    .target(
-      name: "ReferenceExecutor", dependencies: ["X3DModel"],
-      swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
+    .target(name: "ReferenceExecutor", dependencies: ["X3DModel", "CKernels"]),
+    // The fast backend's hot loops in C, one copy per instruction set, chosen at run time (no build flags).
+    .target(name: "CKernels"),
 
     // MARK: Agreement between the executor's tally and the cost model, node by node
     .target(name: "Verification", dependencies: ["X3DModel", "CostModel", "ReferenceExecutor"]),
@@ -56,9 +56,7 @@ let package = Package(
     .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel"]),
 
     // MARK: Executor kernel benchmark (swift run -c release x3d-exec-bench)
-    .executableTarget(
-      name: "x3d-exec-bench", dependencies: ["ReferenceExecutor", "X3DModel"],
-      swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
+    .executableTarget(name: "x3d-exec-bench", dependencies: ["ReferenceExecutor", "X3DModel"]),
 
     // MARK: Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -74,7 +74,7 @@ public protocol ExecutionBackend: Sendable {
 public enum BackendKind: String, CaseIterable, Sendable {
   /// Plain loops: obviously correct, the source of the tally.
   case reference
-  /// SIMD8 kernels on all cores (``FastBackend``).
+  /// Vectorised C kernels (instruction set chosen at run time) on all cores (``FastBackend``).
   case fast
 
   /// A backend of this kind; `threads` applies to the fast one.

@@ -1,22 +1,42 @@
 import X3DModel
 
-/// SIMD8 kernels on `threads` cores: 1×1×1 convolutions as register-tiled matrix products
-/// (``PointwiseConvolution``), small dense and depthwise convolutions on padded planes (``DirectConvolution``), and
-/// vectorised elementwise work. The small head operations (pool5, the classifier, softmax, the mean) reuse the
-/// reference loops, as does any convolution shape the fast kernels do not cover.
+/// Vectorised kernels on `threads` cores: 1×1×1 convolutions as register-tiled matrix products
+/// (``PointwiseConvolution``), small dense and depthwise convolutions on padded planes (``DirectConvolution``,
+/// ``InterleavedDepthwise``), and vectorised elementwise work. The loops themselves are C (target CKernels), in the
+/// instruction set ``kernels`` names; this type splits the work over cores and counts. The small head operations
+/// (pool5, the classifier, softmax, the mean) reuse the reference loops, as does any convolution shape the fast
+/// kernels do not cover.
 ///
 /// Counting: multiply-adds are the products of the loop bounds the kernels run (padding taps are executed, so they
 /// count), parameters are the weight and bias elements handed to the kernel, outputs the elements written. The
 /// tally `verify` relies on is the reference backend's; tests hold this one to it.
 public struct FastBackend: ExecutionBackend {
   public let threads: Int
+  /// The instruction set the kernels run with.
+  public let kernels: KernelInstructionSet
+  let table: KernelTable
   let reference = ReferenceBackend()
 
-  /// `threads` cores (at least one). The first fast backend tunes the allocator (see ``Allocator``).
+  /// `threads` cores (at least one), kernels of ``KernelInstructionSet/selected``. The first fast backend tunes the
+  /// allocator (see ``Allocator``).
   public init(threads: Int = 2) {
+    let set = KernelInstructionSet.selected
+    self.init(threads: threads, set: set, table: set.table ?? KernelInstructionSet.portable.table!)
+  }
+
+  /// `threads` cores with the kernels of `kernels`; nil when this CPU or build cannot run them.
+  public init?(threads: Int, kernels: KernelInstructionSet) {
+    guard let table = kernels.table else { return nil }
+    self.init(threads: threads, set: kernels, table: table)
+  }
+
+  private init(threads: Int, set: KernelInstructionSet, table: KernelTable) {
     self.threads = max(1, threads)
+    self.kernels = set
+    self.table = table
     _ = Allocator.tuned
   }
+
   public var kind: BackendKind { .fast }
 
   public func convolution(_ x: Tensor, _ conv: Convolution, _ w: LayerWeights, _ counter: inout KernelCounter)
@@ -26,9 +46,9 @@ public struct FastBackend: ExecutionBackend {
     if conv.kernel == .one && conv.groups == 1 && conv.padding == .zero {
       y = pointwise(x, conv, w)
     } else if let narrow = InterleavedDepthwise(x.shape, conv) {
-      y = narrow.run(x, w, threads: threads)
+      y = narrow.run(x, w, threads: threads, table.functions)
     } else if let direct = DirectConvolution(x.shape, conv) {
-      y = direct.run(x, w, threads: threads)
+      y = direct.run(x, w, threads: threads, table.functions)
     } else {
       return reference.convolution(x, conv, w, &counter)
     }
@@ -72,7 +92,7 @@ public struct FastBackend: ExecutionBackend {
               PointwiseConvolution.run(
                 x: xs.baseAddress! + n * conv.inChannels * positions, w: weights.baseAddress!, bias: b,
                 y: y + n * conv.outChannels * positions, cin: conv.inChannels, cout: conv.outChannels,
-                positions: positions, threads: threads)
+                positions: positions, threads: threads, table.functions)
             }
           }
         }
@@ -86,74 +106,62 @@ public struct FastBackend: ExecutionBackend {
     let shift = (0..<channels).map { w.shift[$0] - w.mean[$0] * scale[$0] }
     counter.parametersRead += 2 * channels
     counter.buffersRead += 2 * channels
+    let affine = table.functions.affine!
     return mapRows(x, &counter) { row, input, output, count in
-      let c = row % channels
-      let (a, b) = (Vector(repeating: scale[c]), Vector(repeating: shift[c]))
-      mapVectors(input, output, count) { $0 * a + b }
+      affine(input, output, count, scale[row % channels], shift[row % channels])
     }
   }
 
   public func relu(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    mapRows(x, &counter) { _, input, output, count in
-      mapVectors(input, output, count) { $0.replacing(with: 0, where: $0 .< 0) }
-    }
+    let relu = table.functions.relu!
+    return mapRows(x, &counter) { _, input, output, count in relu(input, output, count) }
   }
 
   public func swish(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    mapRows(x, &counter) { _, input, output, count in
-      mapVectors(input, output, count) { $0 * VectorMath.sigmoid($0) }
-    }
+    let swish = table.functions.swish!
+    return mapRows(x, &counter) { _, input, output, count in swish(input, output, count) }
   }
 
   public func sigmoid(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    mapRows(x, &counter) { _, input, output, count in mapVectors(input, output, count) { VectorMath.sigmoid($0) } }
+    let sigmoid = table.functions.sigmoid!
+    return mapRows(x, &counter) { _, input, output, count in sigmoid(input, output, count) }
   }
 
   public func globalAveragePool(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {
     let positions = x.shape.positions
     let rowsCount = x.shape.batch * x.shape.channels
     counter.outputElements += rowsCount
+    let sum = table.functions.sum!
     return Tensor(shape: Shapes.squeezed(x.shape)) { y in
       x.scalars.withUnsafeBufferPointer { xs in
         parallelChunks(rowsCount, threads: threads, minimumChunk: 8) { range in
-          for row in range {
-            let p = xs.baseAddress! + row * positions
-            var sum = Vector()
-            var q = 0
-            while q + 8 <= positions {
-              sum += p.vector(q)
-              q += 8
-            }
-            var total = sum.sum()
-            while q < positions {
-              total += p[q]
-              q += 1
-            }
-            y[row] = total / Float(positions)
-          }
+          for row in range { y[row] = sum(xs.baseAddress! + row * positions, positions) / Float(positions) }
         }
       }
     }
   }
 
   public func channelScale(_ x: Tensor, _ gate: Tensor, _ counter: inout KernelCounter) -> Tensor {
-    mapRows(x, &counter) { row, input, output, count in
-      let g = Vector(repeating: gate.scalars[row])
-      mapVectors(input, output, count) { $0 * g }
-    }
+    let scale = table.functions.scale!
+    return mapRows(x, &counter) { row, input, output, count in scale(input, output, count, gate.scalars[row]) }
   }
 
   public func add(_ a: Tensor, _ b: Tensor, _ counter: inout KernelCounter) -> Tensor {
     let count = a.scalars.count
     counter.outputElements += count
+    let add = table.functions.add!
     return Tensor(shape: a.shape) { y in
       a.scalars.withUnsafeBufferPointer { ap in
         b.scalars.withUnsafeBufferPointer { bp in
           let (pa, pb) = (ap.baseAddress!, bp.baseAddress!)
-          parallelChunks(count / 8, threads: threads, minimumChunk: 4096) { range in
-            for block in range { y.store(pa.vector(block * 8) + pb.vector(block * 8), block * 8) }
+          // Chunks of whole eight-element blocks; the last chunk also takes the tail (all of it when count < 8).
+          let blocks = count / 8
+          parallelChunks(blocks, threads: threads, minimumChunk: 4096) { range in
+            let end = range.upperBound == blocks ? count : range.upperBound * 8
+            add(
+              pa + range.lowerBound * 8, pb + range.lowerBound * 8, y + range.lowerBound * 8, end - range.lowerBound * 8
+            )
           }
-          for i in (count / 8 * 8)..<count { y[i] = pa[i] + pb[i] }
         }
       }
     }

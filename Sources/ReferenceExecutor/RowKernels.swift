@@ -20,20 +20,3 @@ extension FastBackend {
     }
   }
 }
-
-/// Eight elements at a time, the tail through a zero-padded vector.
-@inline(__always)
-func mapVectors(
-  _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Vector) -> Vector
-) {
-  var q = 0
-  while q + 8 <= count {
-    output.store(f(input.vector(q)), q)
-    q += 8
-  }
-  if q < count {
-    var tail = Vector()
-    for lane in 0..<(count - q) { tail[lane] = input[q + lane] }
-    output.store(f(tail), q, count: count - q)
-  }
-}

@@ -202,7 +202,7 @@ enum ExecutorSetup {
       + "width \(Quantity.factor(c.widthFactor)), depth \(Quantity.factor(c.depthFactor)), "
       + "bottleneck \(Quantity.factor(c.bottleneckFactor)), \(c.classes) classes, batch \(c.batch), "
       + "impl \(c.implementation.rawValue); weights: \(source); backend: \(backend.rawValue)"
-      + (backend == .fast ? " (\(threads) threads)" : "")
+      + (backend == .fast ? " (\(threads) threads, \(KernelInstructionSet.selected.rawValue) kernels)" : "")
   }
 
   static func warn(_ message: String) {

@@ -5,6 +5,7 @@ import X3DModel
 
 // x3d-exec-bench: times the fast backend's kernels on X3D-S layer shapes (swift run -c release x3d-exec-bench).
 // GFLOP/s counts 2 per multiply-add; the machine's fp32 peak is about 157 GFLOP/s for both cores at base clock.
+// The kernel set is the process default: X3D_KERNELS=portable (or avx2, neon) times another one.
 
 let threads = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 2
 let backend = FastBackend(threads: threads)
@@ -52,7 +53,7 @@ func elementwise(_ name: String, _ input: TensorShape, _ body: (Tensor, inout Ke
     String(format: "%8.3f ms %7.1f GB/s (read + write)", seconds * 1000, bytes / seconds / 1e9))
 }
 
-print("fast backend, \(threads) threads; X3D-S (13×160²) layer shapes")
+print("fast backend, \(backend.kernels.rawValue) kernels, \(threads) threads; X3D-S (13×160²) layer shapes")
 try convolution("1×1×1 24→54 (res2 a)", shape(24, 13, 40, 40), Convolution(inChannels: 24, outChannels: 54))
 try convolution("1×1×1 54→24 (res2 c)", shape(54, 13, 40, 40), Convolution(inChannels: 54, outChannels: 24))
 try convolution("1×1×1 48→108 (res3 a)", shape(48, 13, 20, 20), Convolution(inChannels: 48, outChannels: 108))

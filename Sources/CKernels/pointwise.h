@@ -1,0 +1,151 @@
+// 1×1×1 convolution as a matrix product, per sample: Y[co][p] = bias[co] + Σ_ci W[co][ci]·X[ci][p], X of
+// Cin × P and Y of Cout × P (P = T·H·W positions). Part of one kernel set (see kernel_body.h).
+//
+// Each block of 16 positions is copied to a contiguous, zero-padded Cin × 16 panel that stays in L1; every tile of
+// six output channels (weights packed [ci][6]) runs over it with 12 vector accumulators, one multiply-add per
+// weight and half-panel row. Rows left over by six-row tiles take one row at a time. A set whose file defines
+// X3D_NARROW_REGISTERS (the portable set on x86-64: sixteen registers of four lanes, where 12 accumulators of eight
+// lanes would spill) runs each six-row tile as two 6 × 8 halves instead.
+
+/// Writes the 16 (or `columns` < 16) outputs of a row from two accumulators.
+X3D_INLINE void store16(float *y, v8 lo, v8 hi, ptrdiff_t columns) {
+  if (columns == 16) {
+    store8(y, lo);
+    store8(y + 8, hi);
+  } else if (columns > 8) {
+    store8(y, lo);
+    store_partial(y + 8, hi, columns - 8);
+  } else {
+    store_partial(y, lo, columns);
+  }
+}
+
+#if !defined(X3D_NARROW_REGISTERS)
+/// 6 rows × 16 columns; `w`: packed [ci][6]; `y`: the first row's outputs, rows `y_stride` apart.
+static X3D_TARGET __attribute__((noinline)) void tile6(const float *panel, const float *w, ptrdiff_t cin,
+                                                        const float *bias, float *y, ptrdiff_t y_stride,
+                                                        ptrdiff_t columns) {
+  v8 a0 = splat(bias ? bias[0] : 0), b0 = a0;
+  v8 a1 = splat(bias ? bias[1] : 0), b1 = a1;
+  v8 a2 = splat(bias ? bias[2] : 0), b2 = a2;
+  v8 a3 = splat(bias ? bias[3] : 0), b3 = a3;
+  v8 a4 = splat(bias ? bias[4] : 0), b4 = a4;
+  v8 a5 = splat(bias ? bias[5] : 0), b5 = a5;
+  for (ptrdiff_t ci = 0; ci < cin; ci++) {
+    const v8 lo = load8(panel), hi = load8(panel + 8);
+    v8 s = splat(w[0]);
+    a0 = madd(a0, lo, s);
+    b0 = madd(b0, hi, s);
+    s = splat(w[1]);
+    a1 = madd(a1, lo, s);
+    b1 = madd(b1, hi, s);
+    s = splat(w[2]);
+    a2 = madd(a2, lo, s);
+    b2 = madd(b2, hi, s);
+    s = splat(w[3]);
+    a3 = madd(a3, lo, s);
+    b3 = madd(b3, hi, s);
+    s = splat(w[4]);
+    a4 = madd(a4, lo, s);
+    b4 = madd(b4, hi, s);
+    s = splat(w[5]);
+    a5 = madd(a5, lo, s);
+    b5 = madd(b5, hi, s);
+    panel += 16;
+    w += 6;
+  }
+  store16(y, a0, b0, columns);
+  store16(y + y_stride, a1, b1, columns);
+  store16(y + 2 * y_stride, a2, b2, columns);
+  store16(y + 3 * y_stride, a3, b3, columns);
+  store16(y + 4 * y_stride, a4, b4, columns);
+  store16(y + 5 * y_stride, a5, b5, columns);
+}
+
+#else
+/// 6 rows × 8 (or `columns` < 8) columns at `panel` (rows 16 floats apart): 6 accumulators.
+static X3D_TARGET __attribute__((noinline)) void tile6_half(const float *panel, const float *w, ptrdiff_t cin,
+                                                             const float *bias, float *y, ptrdiff_t y_stride,
+                                                             ptrdiff_t columns) {
+  v8 a[6];
+  for (int r = 0; r < 6; r++) a[r] = splat(bias ? bias[r] : 0);
+  for (ptrdiff_t ci = 0; ci < cin; ci++) {
+    const v8 x = load8(panel);
+    for (int r = 0; r < 6; r++) a[r] = madd(a[r], x, splat(w[r]));
+    panel += 16;
+    w += 6;
+  }
+  for (int r = 0; r < 6; r++) {
+    if (columns == 8) store8(y + r * y_stride, a[r]);
+    else store_partial(y + r * y_stride, a[r], columns);
+  }
+}
+
+#endif
+
+/// 1 row × 16 columns; `w`: the row's cin weights.
+static X3D_TARGET __attribute__((noinline)) void tile1(const float *panel, const float *w, ptrdiff_t cin,
+                                                        const float *bias, float *y, ptrdiff_t columns) {
+  v8 a = splat(bias ? bias[0] : 0), b = a;
+  for (ptrdiff_t ci = 0; ci < cin; ci++) {
+    const v8 s = splat(w[ci]);
+    a = madd(a, load8(panel), s);
+    b = madd(b, load8(panel + 8), s);
+    panel += 16;
+  }
+  store16(y, a, b, columns);
+}
+
+X3D_KERNEL void pointwise_blocks(const float *x, const float *packed, const float *w, const float *bias, float *y,
+                                 ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
+                                 ptrdiff_t end_block, float *panel) {
+  const ptrdiff_t tiles = cout / 6;
+  for (ptrdiff_t block = first_block; block < end_block; block++) {
+    const ptrdiff_t column = block * 16;
+    const ptrdiff_t columns = positions - column < 16 ? positions - column : 16;
+    for (ptrdiff_t ci = 0; ci < cin; ci++) {
+      float *target = panel + ci * 16;
+      const float *source = x + ci * positions + column;
+      if (columns == 16) {
+        store8(target, load8(source));
+        store8(target + 8, load8(source + 8));
+      } else {
+        store8(target, columns >= 8 ? load8(source) : load_partial(source, columns));
+        store8(target + 8, columns > 8 ? load_partial(source + 8, columns - 8) : splat(0));
+      }
+    }
+    for (ptrdiff_t tile = 0; tile < tiles; tile++) {
+      const ptrdiff_t row = tile * 6;
+      const float *tile_w = packed + tile * cin * 6, *tile_bias = bias ? bias + row : NULL;
+      float *tile_y = y + row * positions + column;
+#if defined(X3D_NARROW_REGISTERS)
+      tile6_half(panel, tile_w, cin, tile_bias, tile_y, positions, columns < 8 ? columns : 8);
+      if (columns > 8) tile6_half(panel + 8, tile_w, cin, tile_bias, tile_y + 8, positions, columns - 8);
+#else
+      tile6(panel, tile_w, cin, tile_bias, tile_y, positions, columns);
+#endif
+    }
+    for (ptrdiff_t row = tiles * 6; row < cout; row++) {
+      tile1(panel, w + row * cin, cin, bias ? bias + row : NULL, y + row * positions + column, columns);
+    }
+  }
+}
+
+X3D_KERNEL void pointwise_dots(const float *columns, const float *w, const float *bias, float *y, ptrdiff_t cin,
+                               ptrdiff_t positions, ptrdiff_t first_row, ptrdiff_t end_row) {
+  for (ptrdiff_t co = first_row; co < end_row; co++) {
+    const float *weights = w + co * cin;
+    for (ptrdiff_t p = 0; p < positions; p++) {
+      const float *input = columns + p * cin;
+      v8 s0 = splat(0), s1 = splat(0);
+      ptrdiff_t ci = 0;
+      for (; ci + 16 <= cin; ci += 16) {
+        s0 = madd(s0, load8(weights + ci), load8(input + ci));
+        s1 = madd(s1, load8(weights + ci + 8), load8(input + ci + 8));
+      }
+      float sum = sum8(s0 + s1);
+      for (; ci < cin; ci++) sum += weights[ci] * input[ci];
+      y[co * positions + p] = sum + (bias ? bias[co] : 0);
+    }
+  }
+}
