@@ -32,7 +32,16 @@ extension X3DCost {
     @Flag(help: "Print only the nodes that differ, and the summary.")
     var quiet = false
 
+    @Flag(
+      help: """
+        Run one training step instead (reference backend: training-mode forward, loss, backward) and compare its \
+        forward, input-gradient and weight-gradient multiply-adds and elementwise FLOPs with the training \
+        formulas, node by node.
+        """)
+    var training = false
+
     func run() throws {
+      if training { return try runTraining() }
       let configuration = try model.resolve()
       let graph = try LayerGraph(configuration)
       let report = try CostReport(configuration, elementType: .f32, perLayer: true)
@@ -51,6 +60,125 @@ extension X3DCost {
           "verify: \(comparison.differences) differences between the executor and the cost model")
       }
     }
+  }
+}
+
+extension X3DCost.Verify {
+  /// `verify --training`: labels `n mod K` for sample `n`.
+  func runTraining() throws {
+    let configuration = try model.resolve()
+    let graph = try LayerGraph(configuration)
+    let weights = try ExecutorSetup.weights(graph, file: self.weights, seed: seed)
+    let clip = try ExecutorSetup.clip(graph, file: nil, seed: seed)
+    let labels = (0..<configuration.batch).map { $0 % configuration.classes }
+    let step = try TrainingStep(graph: graph, weights: weights).run(clip, labels: labels)
+    let agreement = TrainingAgreement(graph: graph, expected: try TrainingTotals.rows(graph), tally: step.tally)
+    print(ExecutorSetup.summary(configuration, weights: weights, backend: .reference, threads: 1))
+    print("training step: loss \(step.loss) on labels n mod \(configuration.classes)")
+    print(TrainingAgreementView(agreement).render(quiet: quiet), terminator: "")
+    if !agreement.differences.isEmpty {
+      throw UsageError(
+        "verify: \(agreement.differences.count) differences between the training step and the formulas")
+    }
+  }
+}
+
+/// The agreement of a training step's tally with the training formulas, node by node: no formatting, so that it
+/// can move to a Verification library. Each node's five counts are compared exactly.
+struct TrainingAgreement {
+  /// One count of one node that differs.
+  struct Difference: Equatable {
+    var node: String
+    var quantity: String
+    var executor: Int
+    var formula: Int
+  }
+
+  /// One node: its path, kind, and the executor's and the formulas' counts.
+  struct Row {
+    var path: String
+    var kind: String
+    var executor: TrainingCounter
+    var formula: TrainingCost
+  }
+
+  nonisolated(unsafe) static let quantities:
+    [(name: String, executor: KeyPath<TrainingCounter, Int>, formula: KeyPath<TrainingCost, Int>)] = [
+      ("forward MACs", \.forwardMACs, \.forwardMACs),
+      ("input-gradient MACs", \.inputGradientMACs, \.inputGradientMACs),
+      ("weight-gradient MACs", \.weightGradientMACs, \.weightGradientMACs),
+      ("forward elementwise FLOPs", \.forwardFlops, \.forwardElementwiseFlops),
+      ("backward elementwise FLOPs", \.backwardFlops, \.backwardElementwiseFlops),
+    ]
+
+  private(set) var rows: [Row] = []
+  private(set) var differences: [Difference] = []
+  private(set) var executorTotal = TrainingCounter()
+  private(set) var formulaTotal = TrainingCost()
+
+  init(graph: LayerGraph, expected: [TrainingCost], tally: TrainingTally) {
+    if expected.count != tally.nodes.count || graph.nodes.count != tally.nodes.count {
+      differences.append(
+        Difference(node: "(graph)", quantity: "nodes", executor: tally.nodes.count, formula: expected.count))
+    }
+    for ((node, formula), observed) in zip(zip(graph.nodes, expected), tally.nodes) {
+      let path = node.path.description
+      if observed.path != node.path {
+        differences.append(Difference(node: path, quantity: "path \(observed.path)", executor: 0, formula: 0))
+      }
+      for quantity in Self.quantities
+      where observed.counter[keyPath: quantity.executor] != formula[keyPath: quantity.formula] {
+        differences.append(
+          Difference(
+            node: path, quantity: quantity.name, executor: observed.counter[keyPath: quantity.executor],
+            formula: formula[keyPath: quantity.formula]))
+      }
+      rows.append(Row(path: path, kind: node.kind.name, executor: observed.counter, formula: formula))
+      executorTotal = executorTotal + observed.counter
+      formulaTotal.forwardMACs += formula.forwardMACs
+      formulaTotal.inputGradientMACs += formula.inputGradientMACs
+      formulaTotal.weightGradientMACs += formula.weightGradientMACs
+      formulaTotal.forwardElementwiseFlops += formula.forwardElementwiseFlops
+      formulaTotal.backwardElementwiseFlops += formula.backwardElementwiseFlops
+    }
+  }
+}
+
+/// The terminal table of a ``TrainingAgreement``.
+struct TrainingAgreementView {
+  let agreement: TrainingAgreement
+  init(_ agreement: TrainingAgreement) { self.agreement = agreement }
+
+  func render(quiet: Bool) -> String {
+    let quantities = TrainingAgreement.quantities
+    var table = TextTable(
+      [("node", .left), ("kind", .left)] + quantities.map { ($0.name, .right) } + [("check", .left)])
+    for row in agreement.rows {
+      let pairs = quantities.map { (row.executor[keyPath: $0.executor], row.formula[keyPath: $0.formula]) }
+      let differs = pairs.contains { $0.0 != $0.1 }
+      if !quiet || differs {
+        table.append([row.path, row.kind] + pairs.map(Self.cell) + [differs ? "DIFFERS" : "ok"])
+      }
+    }
+    var totals = TextTable([("total", .left), ("executor", .right), ("formulas", .right), ("check", .left)])
+    for quantity in quantities {
+      let observed = agreement.executorTotal[keyPath: quantity.executor]
+      let expected = agreement.formulaTotal[keyPath: quantity.formula]
+      totals.append([
+        quantity.name, Quantity.grouped(observed), Quantity.grouped(expected),
+        observed == expected ? "ok" : "DIFFERS",
+      ])
+    }
+    let verdict =
+      agreement.differences.isEmpty
+      ? "verify --training: all \(agreement.rows.count) nodes agree with the training formulas\n"
+      : "verify --training: \(agreement.differences.count) differences (cells show executor ≠ formulas)\n"
+    let showTable = !quiet || !agreement.differences.isEmpty
+    return (showTable ? table.aligned() + "\n" : "") + totals.aligned() + verdict
+  }
+
+  static func cell(_ pair: (Int, Int)) -> String {
+    pair.0 == pair.1 ? Quantity.grouped(pair.0) : "\(Quantity.grouped(pair.0)) ≠ \(Quantity.grouped(pair.1))"
   }
 }
 
