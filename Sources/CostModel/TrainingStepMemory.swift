@@ -66,7 +66,8 @@ public struct TrainingStepMemory: Hashable, Sendable {
     try timeline.run()
     savedActivationBytes = timeline.savedBytes
     recomputedMACs = timeline.recomputedMACs
-    let always = try Self.sum(Self.sum(parameterBytes, masterWeightBytes, graph.output), optimizerStateBytes, graph.output)
+    let always = try Self.sum(
+      Self.sum(parameterBytes, masterWeightBytes, graph.output), optimizerStateBytes, graph.output)
     // The optimizer step: activations are gone, every gradient is live.
     var peak = timeline.peak
     if gradientBytes > peak.total {

@@ -87,6 +87,10 @@ struct TrainingFormulaTests {
     let totals = try TrainingTotals(configuration).cost
     #expect(totals.forwardMACs == 4_732_468_736)
     #expect(totals.macs == 3 * 4_732_468_736 - rows[1].forwardMACs)
+    print(
+      "X3D-M batch 1 training step: forward \(totals.forwardMACs), input gradient \(totals.inputGradientMACs), "
+        + "weight gradient \(totals.weightGradientMACs) MACs; flops \(totals.flops) (elementwise forward "
+        + "\(totals.forwardElementwiseFlops), backward \(totals.backwardElementwiseFlops))")
     for (node, row) in zip(graph.nodes, rows) {
       switch node.kind {
       case .convolution(let conv) where conv.groups > 1:

@@ -98,6 +98,8 @@ struct TrainingStepMemoryTests {
     let inStages = zip(graph.nodes, rows).filter { $0.0.path.block != nil }.reduce(0) { $0 + $1.1.forwardMACs }
     #expect(block.recomputedMACs == inStages)
     #expect(stage.recomputedMACs == inStages)
-    print("X3D-M batch 2 sgd: none \(none.peakBytes) (\(none.peakAt)), block \(block.peakBytes) (\(block.peakAt)), stage \(stage.peakBytes) (\(stage.peakAt))")
+    print(
+      "X3D-M batch 2 sgd: none \(none.peakBytes) (\(none.peakAt)), block \(block.peakBytes) (\(block.peakAt)), stage \(stage.peakBytes) (\(stage.peakAt))"
+    )
   }
 }
