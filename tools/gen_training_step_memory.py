@@ -23,6 +23,16 @@ on clip = torch.randn(N, 3, T, S, S) and random labels. Recorded:
                          counts the parameters and optimizer state it sees used, the clip and the labels;
   input_bytes            the clip and the labels (inside peak_bytes; not part of the cost model's figure besides the
                          clip, which autograd saves).
+
+checkpoint_cases: the same measurement with torch.utils.checkpoint.checkpoint(forward, x, use_reentrant=False)
+around every residual block ("block": each res_blocks[j].forward) or every residual stage ("stage": each
+blocks[1..4].forward), optimizer SGD(lr) (no state):
+  peak_bytes             as above;
+  forward_end_bytes      the memory timeline's total at the end of a profiled forward pass and loss (no backward):
+                         parameters, clip and labels, what the forward keeps for backward, the output, its log and
+                         the loss;
+  recomputed_macs        aten.convolution FLOPs / 2 that FlopCounterMode sees during loss.backward() (the segments'
+                         forward, run again).
 """
 import json
 import os
@@ -111,7 +121,78 @@ def measure(T, S, w, d, b, K, N, profiled):
                 input_bytes=int(x.numel() * x.element_size() + y.numel() * y.element_size()))
 
 
+CHECKPOINT_CASES = [
+    # frames, crop, width, depth, bottleneck, classes, batch, checkpointing
+    (2, 64, 1.0, 0.5, 1.0, 10, 2, "block"),
+    (2, 64, 1.0, 0.5, 1.0, 10, 2, "stage"),
+    (4, 96, 2.0, 1.0, 2.25, 400, 2, "block"),
+    (1, 112, 2.0, 2.2, 2.25, 101, 4, "stage"),
+]
+
+
+def checkpointed(T, S, w, d, b, K, how):
+    from torch.utils.checkpoint import checkpoint
+
+    model = build(T, S, w, d, b, K)
+
+    def wrap(module):
+        forward = module.forward
+        module.forward = lambda x: checkpoint(forward, x, use_reentrant=False)
+
+    for stage in range(1, 5):
+        if how == "stage":
+            wrap(model.blocks[stage])
+        else:
+            for block in model.blocks[stage].res_blocks:
+                wrap(block)
+    return model
+
+
+def timeline_total(fn):
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True, record_shapes=True,
+                 with_stack=True) as prof:
+        fn()
+    timeline = MemoryProfileTimeline(prof._memory_profile())
+    _, sizes = timeline._coalesce_timeline(torch.device("cpu"))
+    return np.array(sizes).sum(axis=1)
+
+
+def measure_checkpointed(T, S, w, d, b, K, N, how):
+    from torch.utils.flop_counter import FlopCounterMode
+
+    x = torch.randn(N, 3, T, S, S)
+    y = torch.randint(0, K, (N,))
+    model = checkpointed(T, S, w, d, b, K, how)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        loss = torch.nn.functional.nll_loss(torch.log(model(x)), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+
+    step()
+    peak = timeline_total(step).max()
+    kept = []
+    forward_end = timeline_total(lambda: kept.append(torch.nn.functional.nll_loss(torch.log(model(x)), y)))[-1]
+    loss = kept.pop()
+    counter = FlopCounterMode(display=False)
+    with counter:
+        loss.backward()
+    recomputed = counter.get_flop_counts()["Global"].get(torch.ops.aten.convolution, 0) // 2
+    return dict(frames=T, crop=S, width_factor=w, depth_factor=d, bottleneck_factor=b, classes=K, batch=N,
+                checkpointing=how, peak_bytes=int(peak), forward_end_bytes=int(forward_end),
+                recomputed_macs=int(recomputed),
+                input_bytes=int(x.numel() * x.element_size() + y.numel() * y.element_size()))
+
+
 def main():
+    checkpoint_cases = []
+    for case in CHECKPOINT_CASES:
+        c = measure_checkpointed(*case)
+        checkpoint_cases.append(c)
+        print(case, "peak", f"{c['peak_bytes']:,}", "forward end", f"{c['forward_end_bytes']:,}", "recomputed",
+              f"{c['recomputed_macs']:,}", flush=True)
     cases = []
     for case in CASES:
         c = measure(*case)
@@ -120,7 +201,7 @@ def main():
               c["optimizer_state_bytes"], flush=True)
     doc = dict(format="x3d-training-step-memory", version=1, regenerate=REGENERATE, torch=torch.__version__,
                pytorchvideo=pytorchvideo.__version__, impl="pytorchvideo", device="cpu", dtype="float32",
-               cases=cases)
+               cases=cases, checkpoint_cases=checkpoint_cases)
     with open(OUT, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")

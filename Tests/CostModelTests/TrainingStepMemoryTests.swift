@@ -12,6 +12,14 @@ struct TrainingStepMemoryTests {
     var version: Int
     var regenerate: String
     var cases: [Case]
+    var checkpoint_cases: [CheckpointCase]
+  }
+
+  struct CheckpointCase: Decodable {
+    var frames, crop, classes, batch: Int
+    var width_factor, depth_factor, bottleneck_factor: Double
+    var checkpointing: String
+    var peak_bytes, forward_end_bytes, recomputed_macs, input_bytes: Int
   }
 
   struct Case: Decodable {
@@ -53,6 +61,35 @@ struct TrainingStepMemoryTests {
       #expect(abs(error) <= 0.05, "\(label): model \(memory.peakBytes), PyTorch \(c.peak_bytes)")
     }
     #expect(mismatches.isEmpty, "\(mismatches.report)\nRegenerate with: \(fixture.regenerate)")
+  }
+
+  /// Checkpointing per block and per stage (`torch.utils.checkpoint`, non-reentrant): recomputed multiply-adds
+  /// exactly, the peak within 5%, and the bytes kept by the forward pass within 5% (PyTorch also keeps each
+  /// segment's RNG state, 5,056 bytes on the CPU, which the model leaves out).
+  @Test("checkpointing against PyTorch")
+  func pytorchCheckpointing() throws {
+    let fixture = try Fixtures.load("training_step_memory.json", as: Fixture.self)
+    #expect(fixture.checkpoint_cases.count >= 4)
+    for c in fixture.checkpoint_cases {
+      let configuration = try ModelConfiguration(
+        frames: c.frames, crop: c.crop, widthFactor: c.width_factor, depthFactor: c.depth_factor,
+        bottleneckFactor: c.bottleneck_factor, classes: c.classes, batch: c.batch, implementation: .pytorchvideo)
+      let checkpointing = try #require(Checkpointing(rawValue: c.checkpointing))
+      let memory = try TrainingStepMemory(configuration, optimizer: .sgd, checkpointing: checkpointing)
+      let label = "T\(c.frames) S\(c.crop) N\(c.batch) \(checkpointing)"
+      #expect(memory.recomputedMACs == c.recomputed_macs, "\(label) recomputed")
+      let peakError = Double(memory.peakBytes) / Double(c.peak_bytes) - 1
+      // The forward's end: parameters, clip and labels, what is kept (the clip included), output, log and loss.
+      let outputs = 2 * 4 * c.batch * c.classes + 4
+      let labels = c.input_bytes - 4 * 3 * c.batch * c.frames * c.crop * c.crop
+      let kept = memory.parameterBytes + memory.savedActivationBytes + labels + outputs
+      let keptError = Double(kept) / Double(c.forward_end_bytes) - 1
+      print(
+        "\(label): peak model \(memory.peakBytes) PyTorch \(c.peak_bytes) (\(String(format: "%+.2f%%", 100 * peakError))); "
+          + "forward end model \(kept) PyTorch \(c.forward_end_bytes) (\(String(format: "%+.2f%%", 100 * keptError)))")
+      #expect(abs(peakError) <= 0.05, "\(label) peak")
+      #expect(abs(keptError) <= 0.05, "\(label) forward end")
+    }
   }
 
   @Test("saved activations are the training activation memory; the parts sum to the peak", arguments: Preset.allCases)
