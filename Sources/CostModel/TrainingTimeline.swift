@@ -46,6 +46,7 @@ struct TrainingTimeline {
       saves.append(TrainingSaves.of(node, implementation, elementType))
       segment.append(Self.segment(of: node, checkpointing))
     }
+    try Self.checkBound(graph, outputBytes, saves, elementType)
     let count = graph.nodes.count
     saved = Array(repeating: false, count: count)
     keptFromForward = Array(repeating: false, count: count)
@@ -63,6 +64,23 @@ struct TrainingTimeline {
         releasedAt[source] = min(releasedAt[source], firstNode(ofSegment: segment[node.index]!))
       }
     }
+  }
+
+  /// Every total the timeline forms is at most `(10 + largest temporal kernel)·(Σ outputs + Σ private saves +
+  /// Σ parameter gradients)`: the walk adds without checks once that bound is known to fit in 64 bits.
+  private static func checkBound(
+    _ graph: LayerGraph, _ outputBytes: [Int], _ saves: [TrainingSaves], _ elementType: ElementType
+  ) throws(ConfigurationError) {
+    var total = 0
+    var factor = 10
+    for node in graph.nodes {
+      let checked = Checked(path: node.path)
+      let weights = try checked.product(CostFormulas.cost(of: node).parameterCount, elementType.byteCount)
+      total = try checked.sum(
+        total, checked.sum(outputBytes[node.index], checked.sum(saves[node.index].privateBytes, weights)))
+      if case .convolution(let conv) = node.kind { factor = max(factor, 10 + conv.kernel.t) }
+    }
+    _ = try Checked(path: graph.output.path).product(total, factor)
   }
 
   /// Marks tensor `source` as saved by node `holder`.
@@ -139,7 +157,8 @@ struct TrainingTimeline {
         recomputed.insert(id)
         liveSaved += recomputedBytes(id)
         for index in graph.nodes.indices where segment[index] == id {
-          recomputedMACs += try TrainingFormulas.cost(of: graph.nodes[index], inputNeedsGradient: true).forwardMACs
+          let macs = try TrainingFormulas.cost(of: graph.nodes[index], inputNeedsGradient: true).forwardMACs
+          recomputedMACs = try Checked(path: graph.nodes[index].path).sum(recomputedMACs, macs)
         }
       }
       guard let dy = pending.removeValue(forKey: j) else { continue }

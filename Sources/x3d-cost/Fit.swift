@@ -216,8 +216,9 @@ struct FitView {
     if m.recomputedMACs > 0 { text += "; recomputed in backward \(Quantity.grouped(m.recomputedMACs)) MACs" }
     text += "\n"
     if let next = result.next {
-      text += "\(request.axis.rawValue) \(next.value) needs \(Quantity.grouped(next.peakBytes + request.reserve)) "
-      text += "bytes (\(Quantity.bytes(next.peakBytes + request.reserve))): does not fit\n"
+      text += "\(request.axis.rawValue) \(next.value): the step needs \(Quantity.grouped(next.peakBytes)) bytes "
+      text +=
+        "(\(Quantity.bytes(next.peakBytes))), more than the \(Quantity.bytes(request.available)) left by the reserve\n"
     }
     return text
   }

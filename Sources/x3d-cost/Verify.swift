@@ -66,6 +66,9 @@ extension X3DCost {
 extension X3DCost.Verify {
   /// `verify --training`: labels `n mod K` for sample `n`.
   func runTraining() throws {
+    guard backend == .reference else {
+      throw UsageError("verify --training runs the reference backend only, not --backend \(backend.rawValue)")
+    }
     let configuration = try model.resolve()
     let graph = try LayerGraph(configuration)
     let weights = try ExecutorSetup.weights(graph, file: self.weights, seed: seed)

@@ -21,7 +21,8 @@ struct FitCommandTests {
     let next = try TrainingStepMemory(larger, optimizer: .adamw)
     #expect(fits.peakBytes <= budget && next.peakBytes > budget)
     #expect(result.standardOutput.contains(Quantity.grouped(fits.peakBytes)))
-    #expect(result.standardOutput.contains("batch \(batch + 1) needs"))
+    #expect(
+      result.standardOutput.contains("batch \(batch + 1): the step needs \(Quantity.grouped(next.peakBytes)) bytes"))
   }
 
   @Test func checkpointingAndMixedPrecisionFitMore() throws {

@@ -22,6 +22,12 @@ struct TrainingCommandTests {
     #expect(result.standardOutput.contains("verify --training: all 106 nodes agree with the training formulas"))
   }
 
+  @Test func fastBackendIsRefused() throws {
+    let result = try CommandRunner.run(["verify", "--training", "--backend", "fast"] + small)
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("verify --training runs the reference backend only, not --backend fast"))
+  }
+
   @Test func agreementReportsADifference() throws {
     let graph = try LayerGraph(
       try ModelConfiguration(

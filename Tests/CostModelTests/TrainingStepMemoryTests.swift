@@ -106,6 +106,15 @@ struct TrainingStepMemoryTests {
     }
   }
 
+  @Test(
+    "a step whose bytes do not fit in 64 bits throws instead of trapping",
+    arguments: [(1 << 30, 16, 224), (1 << 30, 1024, 224), (1 << 20, 16, 1 << 16)])
+  func overflow(_ batch: Int, _ frames: Int, _ crop: Int) throws {
+    let configuration = try ModelConfiguration(
+      frames: frames, crop: crop, widthFactor: 2, depthFactor: 2.2, bottleneckFactor: 2.25, batch: batch)
+    #expect(throws: ConfigurationError.self) { try TrainingStepMemory(configuration, optimizer: .adamw) }
+  }
+
   @Test("mixed precision halves weights and gradients and adds float32 master weights")
   func mixedPrecision() throws {
     let configuration = try ModelConfiguration(preset: .xs, batch: 4)
