@@ -150,6 +150,11 @@ struct TrainingTimeline {
     var gradients = 0
     let clip = graph.input.index
     var recomputed: Set<Int> = []
+    // The saved tensors each node releases, listed once.
+    var releases = [Int](repeating: 0, count: graph.nodes.count)
+    for index in graph.nodes.indices where saved[index] && releasedAt[index] < releases.count {
+      releases[releasedAt[index]] += outputBytes[index]
+    }
     for node in graph.nodes.reversed() {
       let j = node.index
       if case .input = node.kind { continue }
@@ -174,9 +179,7 @@ struct TrainingTimeline {
         }
       }
       gradients += step.weights
-      for index in graph.nodes.indices where saved[index] && releasedAt[index] == j {
-        liveSaved -= outputBytes[index]
-      }
+      liveSaved -= releases[j]
       liveSaved -= saves[j].privateBytes
     }
   }

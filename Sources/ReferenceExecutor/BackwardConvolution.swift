@@ -93,7 +93,9 @@ enum BackwardConvolution {
       }
     }
     c.inputGradientMACs += macs
-    return try! Tensor(shape: i, scalars: dx.map(Float.init))
+    var gradient = Tensor(zeros: i)
+    for index in dx.indices { gradient.scalars[index] = Float(dx[index]) }
+    return gradient
   }
 
   /// `dw[co, cg, kt, kh, kw] = Σ over n and output positions of dy · x` (x zero on the padding) and, with a bias,
