@@ -29,7 +29,11 @@ Fields per case (multiply-adds = FLOPs / 2, FlopCounterMode counts 2 per multipl
   weight_gradient_macs       convolution_backward with output_mask[1] (corrected), and the other backward matrix
                              products (dy^T @ x);
   corrected_total_flops      FlopCounterMode's total with the corrected mapping (asserted = 2 x the three above);
-  flop_counter_total_flops   FlopCounterMode's total with torch's own mapping (the uncorrected figure).
+  flop_counter_total_flops   FlopCounterMode's total with torch's own mapping (the uncorrected figure);
+  by_node                    the three counts per convolution and linear layer, keyed by SlowFast module path (the
+                             executor's node path; pytorchvideo names converted with tools/convert_checkpoint.py),
+                             attributed by the weight each operation reads (a backward matrix product that reads no
+                             weight is the weight gradient of the one Linear layer).
 The first convolution's input (the clip) does not require grad, so autograd computes no input gradient there
 (output_mask[0] is False).
 """
@@ -96,16 +100,38 @@ def slowfast_builder():
 
 
 class Split:
-    """Which phase FlopCounterMode is in, and the corrected multiply-adds by category."""
+    """Which phase FlopCounterMode is in, and the corrected multiply-adds by category, in total and per module.
 
-    def __init__(self, linear_weights):
+    A count is attributed to the module whose weight the operation reads (a convolution's forward and backward, a
+    linear layer's forward and input gradient); a backward matrix product that reads no weight is the weight
+    gradient of the model's one Linear layer.
+    """
+
+    def __init__(self, model, names):
         self.backward = False
-        self.linear_storages = {w.untyped_storage().data_ptr() for w in linear_weights}
+        self.module_of = {}
+        linears = []
+        for name, module in model.named_modules():
+            if isinstance(module, (nn.Conv3d, nn.Linear)):
+                self.module_of[module.weight.untyped_storage().data_ptr()] = names(name)
+            if isinstance(module, nn.Linear):
+                linears.append(names(name))
+        assert len(linears) == 1, linears
+        self.linear = linears[0]
         self.macs = dict(forward_macs=0, input_gradient_macs=0, weight_gradient_macs=0)
+        self.by_node = {}
 
-    def add(self, key, flops):
+    def module(self, args):
+        for a in args:
+            if isinstance(a, torch.Tensor) and a.untyped_storage().data_ptr() in self.module_of:
+                return self.module_of[a.untyped_storage().data_ptr()]
+        return None
+
+    def add(self, key, flops, node):
         assert flops % 2 == 0
         self.macs[key] += flops // 2
+        row = self.by_node.setdefault(node, dict(forward_macs=0, input_gradient_macs=0, weight_gradient_macs=0))
+        row[key] += flops // 2
 
 
 def conv_backward_corrected(split):
@@ -117,11 +143,12 @@ def conv_backward_corrected(split):
     def formula(grad_out, x, w, _bias, _stride, _padding, _dilation, transposed, _output_padding, groups,
                 output_mask, out_val=None, **_):
         assert not transposed
+        node = split.module([w])
         total = 0
         if output_mask[0]:
             # torch's own formula: a transposed convolution over the weight (Cin/groups already in its shape).
             flops = conv_flop_count(grad_out.shape, w.shape, out_val[0].shape, True)
-            split.add("input_gradient_macs", flops)
+            split.add("input_gradient_macs", flops, node)
             total += flops
         if output_mask[1]:
             # torch's formula, conv(x^T, grad_out^T), puts grad_out (Cout x N) in the place of the weight and so
@@ -129,7 +156,7 @@ def conv_backward_corrected(split):
             flops = conv_flop_count(t(x.shape), t(grad_out.shape), t(out_val[1].shape), transposed=False)
             assert flops % groups == 0
             flops //= groups
-            split.add("weight_gradient_macs", flops)
+            split.add("weight_gradient_macs", flops, node)
             total += flops
         return total
 
@@ -142,12 +169,14 @@ def recording(split, op, torch_formula):
 
     def formula(*args, out_val=None, **kwargs):
         flops = torch_formula(*args, out_val=out_val, **kwargs)
+        node = split.module(args)
         if not split.backward:
-            split.add("forward_macs", flops)
+            split.add("forward_macs", flops, node)
         elif op in (aten.mm, aten.addmm):
-            reads_weight = any(isinstance(a, torch.Tensor) and a.untyped_storage().data_ptr() in split.linear_storages
-                               for a in args)
-            split.add("input_gradient_macs" if reads_weight else "weight_gradient_macs", flops)
+            if node is not None:
+                split.add("input_gradient_macs", flops, node)
+            else:
+                split.add("weight_gradient_macs", flops, split.linear)
         else:
             raise AssertionError(f"unexpected {op} in backward")
         return flops
@@ -167,6 +196,18 @@ def step(model, clip, labels, mode, split=None, slowfast=False):
     return mode.get_total_flops()
 
 
+def slowfast_name(impl):
+    """The SlowFast module path of a module name (pytorchvideo's converted with tools/convert_checkpoint.py)."""
+    if impl != "pytorchvideo":
+        return lambda name: name
+    from convert_checkpoint import pytorchvideo_to_slowfast
+
+    def name(module):
+        return pytorchvideo_to_slowfast(module + ".weight")[: -len(".weight")]
+
+    return name
+
+
 def count(impl, build, T, S, w, d, b, K, N):
     from torch.utils.flop_counter import flop_registry
 
@@ -177,8 +218,7 @@ def count(impl, build, T, S, w, d, b, K, N):
     slowfast = impl != "pytorchvideo"
     plain = step(model, clip, labels, FlopCounterMode(display=False), slowfast=slowfast)
     model.zero_grad(set_to_none=True)
-    linears = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
-    split = Split(linears)
+    split = Split(model, slowfast_name(impl))
     mapping = {op: recording(split, op, flop_registry[op]) for op in (aten.convolution, aten.addmm, aten.mm, aten.bmm)}
     mapping[aten.convolution_backward] = conv_backward_corrected(split)
     corrected = step(model, clip, labels, FlopCounterMode(display=False, custom_mapping=mapping), split, slowfast)
@@ -186,6 +226,7 @@ def count(impl, build, T, S, w, d, b, K, N):
     return {
         "frames": T, "crop": S, "width_factor": w, "depth_factor": d, "bottleneck_factor": b, "classes": K,
         "batch": N, **split.macs, "corrected_total_flops": int(corrected), "flop_counter_total_flops": int(plain),
+        "by_node": split.by_node,
     }
 
 

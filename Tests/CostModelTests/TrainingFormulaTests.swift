@@ -20,9 +20,15 @@ struct TrainingFormulaTests {
     var width_factor, depth_factor, bottleneck_factor: Double
     var forward_macs, input_gradient_macs, weight_gradient_macs: Int
     var corrected_total_flops, flop_counter_total_flops: Int
+    var by_node: [String: NodeCounts]
   }
 
-  @Test("multiply-adds agree exactly with PyTorch's corrected count on all three implementations")
+  struct NodeCounts: Decodable {
+    var forward_macs, input_gradient_macs, weight_gradient_macs: Int
+  }
+
+  @Test(
+    "multiply-adds agree exactly, in total and node by node, with PyTorch's corrected count on three implementations")
   func pytorchFixture() throws {
     let fixture = try Fixtures.load("training_flops.json", as: Fixture.self)
     #expect(fixture.format == "x3d-training-flops" && fixture.version == 1)
@@ -42,6 +48,26 @@ struct TrainingFormulaTests {
       mismatches.expect(totals.inputGradientMACs, c.input_gradient_macs, "\(label) input gradient")
       mismatches.expect(totals.weightGradientMACs, c.weight_gradient_macs, "\(label) weight gradient")
       mismatches.expect(2 * totals.macs, c.corrected_total_flops, "\(label) corrected FlopCounterMode total")
+      // Node by node: every convolution and linear layer, under its SlowFast path.
+      let graph = try LayerGraph(configuration)
+      var seen: Set<String> = []
+      for (node, row) in zip(graph.nodes, try TrainingTotals.rows(graph)) {
+        switch node.kind {
+        case .convolution, .linear:
+          let name = node.path.description
+          seen.insert(name)
+          guard let counts = c.by_node[name] else {
+            mismatches.expect(-1, 0, "\(label) \(name) missing from the fixture")
+            continue
+          }
+          mismatches.expect(row.forwardMACs, counts.forward_macs, "\(label) \(name) forward")
+          mismatches.expect(row.inputGradientMACs, counts.input_gradient_macs, "\(label) \(name) input gradient")
+          mismatches.expect(row.weightGradientMACs, counts.weight_gradient_macs, "\(label) \(name) weight gradient")
+        default:
+          break
+        }
+      }
+      #expect(seen == Set(c.by_node.keys), "\(label): the fixture's nodes are the graph's convolutions and linears")
       // The uncorrected count is larger wherever a grouped convolution's weight gradient is counted.
       #expect(c.flop_counter_total_flops > c.corrected_total_flops, "\(label)")
     }
