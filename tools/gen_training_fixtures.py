@@ -12,7 +12,8 @@ width_factor=w, depth_factor=d, bottleneck_factor=b) (all else default), seeded 
 randomises BatchNorm (weight U(0.5, 1.5), bias U(-0.2, 0.2), running_mean U(-0.2, 0.2), running_var U(0.5, 1.5))
 and every other bias (U(-0.1, 0.1)) exactly as tools/gen_executor_fixtures.py does. The state dict is saved before
 the step. The model is put in train() mode (BatchNorm normalises with batch statistics) with the head's dropout
-replaced by the identity (the executor has no random masks), and one step runs on clip = torch.randn(N, 3, T, S, S)
+replaced by the identity (the executor has no random masks), and one step runs on clip = torch.randn(N, 3, T, S, S) (S: the run crop where a case gives one, the head's pool
+still sized for the train crop)
 and labels = torch.randint(0, K, (N,)), in float64 (the model and the clip cast with .double(), so the golden values
 carry no float32 rounding of their own; the gradients are stored rounded to float32):
 
@@ -51,16 +52,19 @@ FORMAT = "x3d-training-golden"
 VERSION = 1
 REGENERATE = "/work/venv/bin/python tools/gen_training_fixtures.py"
 
-# name, T, crop, width, depth, bottleneck, classes, batch, seed
+# name, T, crop, width, depth, bottleneck, classes, batch, seed[, run crop]
 CASES = [
     ("t2_crop32", 2, 32, 0.5, 0.3, 0.25, 3, 2, 11),
     ("t1_crop48_batch3", 1, 48, 0.75, 0.4, 0.25, 4, 3, 13),
     ("t4_crop32_depth1", 4, 32, 0.5, 1.0, 0.25, 6, 2, 14),
     ("t2_crop37", 2, 37, 0.6, 0.3, 0.25, 7, 2, 15),
+    # Run at crop 64 with the head pool sized for 32: 2x2 window positions overlap, and the softmax and the mean
+    # over positions see four positions.
+    ("t1_crop32_run64", 1, 32, 0.5, 0.3, 0.25, 4, 2, 16, 64),
 ]
 
 
-def run_case(name, T, crop, width, depth, bottleneck, classes, batch, seed):
+def run_case(name, T, crop, width, depth, bottleneck, classes, batch, seed, run_crop=None):
     torch.manual_seed(seed)
     model = create_x3d(
         input_clip_length=T, input_crop_size=crop, model_num_class=classes, width_factor=width,
@@ -69,7 +73,8 @@ def run_case(name, T, crop, width, depth, bottleneck, classes, batch, seed):
     state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     model.blocks[5].dropout = torch.nn.Identity()
     model.train().double()
-    clip = torch.randn(batch, 3, T, crop, crop)
+    size = run_crop or crop
+    clip = torch.randn(batch, 3, T, size, size)
     labels = torch.randint(0, classes, (batch,))
     leaf = clip.double().requires_grad_(True)
     loss = torch.nn.functional.nll_loss(torch.log(model(leaf)), labels)
@@ -77,7 +82,7 @@ def run_case(name, T, crop, width, depth, bottleneck, classes, batch, seed):
 
     gradients = {k: p.grad.detach().float().contiguous() for k, p in model.named_parameters()}
     gradients["input"] = leaf.grad.detach().float().contiguous()
-    config = dict(name=name, frames=T, crop=crop, width_factor=width, depth_factor=depth,
+    config = dict(name=name, frames=T, crop=crop, test_crop=run_crop, width_factor=width, depth_factor=depth,
                   bottleneck_factor=bottleneck, classes=classes, batch=batch, seed=seed,
                   labels=[int(x) for x in labels], loss=float(loss))
     header = dict(format=FORMAT, version=str(VERSION), case=json.dumps(config), torch=torch.__version__,

@@ -11,6 +11,7 @@ struct TrainingManifest: Decodable {
     var name: String
     var frames: Int
     var crop: Int
+    var test_crop: Int?
     var width_factor: Double
     var depth_factor: Double
     var bottleneck_factor: Double
@@ -23,7 +24,7 @@ struct TrainingManifest: Decodable {
 
     func configuration() throws -> ModelConfiguration {
       try ModelConfiguration(
-        frames: frames, crop: crop, widthFactor: width_factor, depthFactor: depth_factor,
+        frames: frames, crop: crop, testCrop: test_crop, widthFactor: width_factor, depthFactor: depth_factor,
         bottleneckFactor: bottleneck_factor, classes: classes, batch: batch, implementation: .pytorchvideo)
     }
 
@@ -55,7 +56,9 @@ struct TrainingManifest: Decodable {
 struct TrainingGoldenTests {
   @Test("fixtures exist and are versioned")
   func manifest() throws {
-    #expect(try TrainingManifest.load().cases.count >= 4)
+    let cases = try TrainingManifest.load().cases
+    #expect(cases.count >= 4)
+    #expect(cases.contains { $0.test_crop != nil }, "a case with several positions at the head")
   }
 
   @Test("every gradient matches PyTorch autograd", arguments: TrainingManifest.cases)
