@@ -46,13 +46,11 @@ public struct TrainingStepMemory: Hashable, Sendable {
     self.precision = precision
     self.checkpointing = checkpointing
     let graph = try LayerGraph(configuration)
-    var parameters = 0
-    var tensors = 0
-    for node in graph.nodes {
-      let cost = try CostFormulas.cost(of: node)
-      parameters = try Self.sum(parameters, cost.parameterCount, node)
-      tensors += Self.parameterTensors(node.kind)
-    }
+    var timeline = try TrainingTimeline(
+      graph, elementType: precision.elementType, implementation: configuration.implementation,
+      checkpointing: checkpointing)
+    timeline.run()
+    let (parameters, tensors) = (timeline.parameterCount, timeline.parameterTensors)
     let e = precision.elementType.byteCount
     parameterBytes = try Self.product(parameters, e, graph.output)
     gradientBytes = parameterBytes
@@ -60,37 +58,21 @@ public struct TrainingStepMemory: Hashable, Sendable {
     optimizerStateBytes = try Self.sum(
       Self.product(parameters, 4 * optimizer.statePerParameter, graph.output), tensors * optimizer.statePerTensor,
       graph.output)
-    var timeline = try TrainingTimeline(
-      graph, elementType: precision.elementType, implementation: configuration.implementation,
-      checkpointing: checkpointing)
-    try timeline.run()
     savedActivationBytes = timeline.savedBytes
     recomputedMACs = timeline.recomputedMACs
     let always = try Self.sum(
       Self.sum(parameterBytes, masterWeightBytes, graph.output), optimizerStateBytes, graph.output)
     // The optimizer step: activations are gone, every gradient is live.
     var peak = timeline.peak
+    peakAt = (peak.backward ? "backward " : "forward ") + graph.nodes[peak.node].path.description
     if gradientBytes > peak.total {
-      peak = TrainingTimeline.Peak(
-        total: gradientBytes, gradients: gradientBytes, saved: 0, transient: 0, at: "optimizer step")
+      peak = TrainingTimeline.Peak(total: gradientBytes, gradients: gradientBytes, saved: 0, transient: 0)
+      peakAt = "optimizer step"
     }
     peakBytes = try Self.sum(always, peak.total, graph.output)
     peakGradientBytes = peak.gradients
     peakSavedBytes = peak.saved
     peakTransientBytes = peak.transient
-    peakAt = peak.at
-  }
-
-  /// Parameter tensors of a node (weight and bias; BatchNorm's γ and β).
-  static func parameterTensors(_ kind: LayerKind) -> Int {
-    switch kind {
-    case .convolution(let conv): conv.hasBias ? 2 : 1
-    case .linear(let linear): linear.hasBias ? 2 : 1
-    case .batchNorm: 2
-    case .input, .relu, .swish, .sigmoid, .globalAveragePool, .channelScale, .residualAdd, .averagePool, .softmax,
-      .positionMean:
-      0
-    }
   }
 
   static func sum(_ a: Int, _ b: Int, _ node: LayerNode) throws(ConfigurationError) -> Int {

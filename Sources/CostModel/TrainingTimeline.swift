@@ -11,24 +11,30 @@ struct TrainingTimeline {
     var gradients = 0
     var saved = 0
     var transient = 0
-    var at = ""
+    /// The node running at the peak, and whether in the backward pass.
+    var node = 0
+    var backward = false
   }
 
   let graph: LayerGraph
   let elementType: ElementType
-  let implementation: ImplementationVariant
-  let checkpointing: Checkpointing
-  /// Bytes of each node's output.
+  /// Per node: bytes of its output, of its parameters' gradients, what autograd saves, its checkpointed segment.
   private var outputBytes: [Int] = []
+  private var weightBytes: [Int] = []
   private var saves: [TrainingSaves] = []
-  /// The checkpointed segment of each node (nil outside segments).
   private var segment: [Int?] = []
   /// Per tensor (node output): saved at all; kept from the forward pass (else: allocated again by its segment's
   /// recomputation); the node after whose backward it is released.
   private var saved: [Bool] = []
   private var keptFromForward: [Bool] = []
   private var releasedAt: [Int] = []
+  /// Per node: what a segment's recomputation allocates and multiplies when the backward pass reaches the node (its
+  /// last node).
+  private var recomputedBytesAt: [Int] = []
+  private var recomputedMACsAt: [Int] = []
 
+  private(set) var parameterCount = 0
+  private(set) var parameterTensors = 0
   private(set) var savedBytes = 0
   private(set) var recomputedMACs = 0
   private(set) var peak = Peak()
@@ -38,49 +44,61 @@ struct TrainingTimeline {
   ) throws(ConfigurationError) {
     self.graph = graph
     self.elementType = elementType
-    self.implementation = implementation
-    self.checkpointing = checkpointing
+    let count = graph.nodes.count
+    var bound = 0
+    var factor = 10
+    var firstOfSegment: [Int: Int] = [:]
+    var lastOfSegment: [Int: Int] = [:]
     for node in graph.nodes {
       let checked = Checked(path: node.path)
-      outputBytes.append(try checked.product(checked.elements(of: node, output: true), elementType.byteCount))
-      saves.append(TrainingSaves.of(node, implementation, elementType))
-      segment.append(Self.segment(of: node, checkpointing))
+      let cost = try CostFormulas.cost(of: node)
+      outputBytes.append(try checked.product(cost.outputElements, elementType.byteCount))
+      weightBytes.append(try checked.product(cost.parameterCount, elementType.byteCount))
+      parameterCount = try checked.sum(parameterCount, cost.parameterCount)
+      parameterTensors += Self.parameterTensors(node.kind)
+      let s = TrainingSaves.of(node, implementation, elementType)
+      saves.append(s)
+      let id = Self.segment(of: node, checkpointing)
+      segment.append(id)
+      if let id {
+        if firstOfSegment[id] == nil { firstOfSegment[id] = node.index }
+        lastOfSegment[id] = node.index
+      }
+      // Every total the walk forms is at most `(10 + largest temporal kernel)·(Σ outputs + Σ private saves +
+      // Σ parameter gradients)`: once that fits in 64 bits, the walk adds without checks.
+      bound = try checked.sum(
+        bound, checked.sum(outputBytes[node.index], checked.sum(s.privateBytes, weightBytes[node.index])))
+      if case .convolution(let conv) = node.kind { factor = max(factor, 10 + conv.kernel.t) }
     }
-    try Self.checkBound(graph, outputBytes, saves, elementType)
-    let count = graph.nodes.count
+    _ = try Checked(path: graph.output.path).product(bound, factor)
+
     saved = Array(repeating: false, count: count)
     keptFromForward = Array(repeating: false, count: count)
     releasedAt = Array(repeating: Int.max, count: count)
     for node in graph.nodes {
       let s = saves[node.index]
       if s.output { hold(node.index, by: node.index) }
-      for (position, source) in node.inputs.enumerated() where position == 0 ? s.firstInput : s.secondInput {
-        hold(source, by: node.index)
-      }
+      if s.firstInput, let source = node.inputs.first { hold(source, by: node.index) }
+      if s.secondInput, let source = node.inputs.second { hold(source, by: node.index) }
       // A checkpointed segment keeps its inputs until its backward ends (at its first node).
-      for source in node.inputs where segment[node.index] != nil && segment[source] != segment[node.index] {
+      guard let id = segment[node.index] else { continue }
+      for source in node.inputs where segment[source] != id {
         saved[source] = true
         keptFromForward[source] = true
-        releasedAt[source] = min(releasedAt[source], firstNode(ofSegment: segment[node.index]!))
+        releasedAt[source] = min(releasedAt[source], firstOfSegment[id]!)
       }
     }
-  }
-
-  /// Every total the timeline forms is at most `(10 + largest temporal kernel)·(Σ outputs + Σ private saves +
-  /// Σ parameter gradients)`: the walk adds without checks once that bound is known to fit in 64 bits.
-  private static func checkBound(
-    _ graph: LayerGraph, _ outputBytes: [Int], _ saves: [TrainingSaves], _ elementType: ElementType
-  ) throws(ConfigurationError) {
-    var total = 0
-    var factor = 10
+    recomputedBytesAt = Array(repeating: 0, count: count)
+    recomputedMACsAt = Array(repeating: 0, count: count)
     for node in graph.nodes {
-      let checked = Checked(path: node.path)
-      let weights = try checked.product(CostFormulas.cost(of: node).parameterCount, elementType.byteCount)
-      total = try checked.sum(
-        total, checked.sum(outputBytes[node.index], checked.sum(saves[node.index].privateBytes, weights)))
-      if case .convolution(let conv) = node.kind { factor = max(factor, 10 + conv.kernel.t) }
+      guard let id = segment[node.index], let last = lastOfSegment[id] else { continue }
+      let i = node.index
+      if saved[i] && !keptFromForward[i] { recomputedBytesAt[last] += outputBytes[i] }
+      recomputedBytesAt[last] += saves[i].privateBytes
+      let macs = try TrainingFormulas.cost(of: node, inputNeedsGradient: true).forwardMACs
+      recomputedMACsAt[last] = try Checked(path: node.path).sum(recomputedMACsAt[last], macs)
+      recomputedMACs = try Checked(path: node.path).sum(recomputedMACs, macs)
     }
-    _ = try Checked(path: graph.output.path).product(total, factor)
   }
 
   /// Marks tensor `source` as saved by node `holder`.
@@ -89,8 +107,6 @@ struct TrainingTimeline {
     releasedAt[source] = min(releasedAt[source], holder)
     if segment[holder] == nil { keptFromForward[source] = true }
   }
-
-  private func firstNode(ofSegment id: Int) -> Int { segment.firstIndex(of: id)! }
 
   /// Segments: every residual block (`block`) or stage (`stage`), numbered by stage and block.
   static func segment(of node: LayerNode, _ checkpointing: Checkpointing) -> Int? {
@@ -102,23 +118,24 @@ struct TrainingTimeline {
     }
   }
 
-  /// Bytes of the tensors a segment allocates again in backward: its saved tensors not kept from the forward
-  /// pass, and its nodes' private saves.
-  private func recomputedBytes(_ id: Int) -> Int {
-    var total = 0
-    for index in graph.nodes.indices where segment[index] == id {
-      if saved[index] && !keptFromForward[index] { total += outputBytes[index] }
-      total += saves[index].privateBytes
+  /// Parameter tensors of a node (weight and bias; BatchNorm's γ and β).
+  static func parameterTensors(_ kind: LayerKind) -> Int {
+    switch kind {
+    case .convolution(let conv): conv.hasBias ? 2 : 1
+    case .linear(let linear): linear.hasBias ? 2 : 1
+    case .batchNorm: 2
+    case .input, .relu, .swish, .sigmoid, .globalAveragePool, .channelScale, .residualAdd, .averagePool, .softmax,
+      .positionMean:
+      0
     }
-    return total
   }
 
-  mutating func run() throws(ConfigurationError) {
-    try forward()
-    try backward()
+  mutating func run() {
+    forward()
+    backward()
   }
 
-  private mutating func forward() throws(ConfigurationError) {
+  private mutating func forward() {
     var readers = graph.nodes.map(\.consumerCount)
     var live = 0
     var kept = 0
@@ -128,7 +145,7 @@ struct TrainingTimeline {
       // Swish computes sigmoid(x) into a temporary before the product.
       var workspace = 0
       if case .swish = node.kind { workspace = input }
-      note(live + outputBytes[i] + workspace, gradients: 0, saved: kept, at: node, pass: "forward")
+      note(live + outputBytes[i] + workspace, gradients: 0, saved: kept, node: i, backward: false)
       live += outputBytes[i]
       if segment[i] == nil && saves[i].privateBytes > 0 {
         live += saves[i].privateBytes
@@ -143,67 +160,58 @@ struct TrainingTimeline {
     savedBytes = kept
   }
 
-  private mutating func backward() throws(ConfigurationError) {
+  private mutating func backward() {
+    let count = graph.nodes.count
     var liveSaved = savedBytes
-    var pending: [Int: Int] = [graph.output.index: outputBytes[graph.output.index]]
+    // The gradient each tensor is waiting to hand to its producer (−1: none).
+    var pending = [Int](repeating: -1, count: count)
+    pending[graph.output.index] = outputBytes[graph.output.index]
     var pendingBytes = outputBytes[graph.output.index]
     var gradients = 0
     let clip = graph.input.index
-    var recomputed: Set<Int> = []
-    // The saved tensors each node releases, listed once.
-    var releases = [Int](repeating: 0, count: graph.nodes.count)
-    for index in graph.nodes.indices where saved[index] && releasedAt[index] < releases.count {
+    // The saved tensors each node releases, summed once.
+    var releases = [Int](repeating: 0, count: count)
+    for index in 0..<count where saved[index] && releasedAt[index] < count {
       releases[releasedAt[index]] += outputBytes[index]
     }
     for node in graph.nodes.reversed() {
       let j = node.index
       if case .input = node.kind { continue }
-      if let id = segment[j], !recomputed.contains(id) {
-        recomputed.insert(id)
-        liveSaved += recomputedBytes(id)
-        for index in graph.nodes.indices where segment[index] == id {
-          let macs = try TrainingFormulas.cost(of: graph.nodes[index], inputNeedsGradient: true).forwardMACs
-          recomputedMACs = try Checked(path: graph.nodes[index].path).sum(recomputedMACs, macs)
-        }
-      }
-      guard let dy = pending.removeValue(forKey: j) else { continue }
-      let step = try allocations(node)
+      liveSaved += recomputedBytesAt[j]
+      let dy = pending[j]
+      guard dy >= 0 else { continue }
+      pending[j] = -1
+      let step = allocations(node)
       note(
-        liveSaved + gradients + pendingBytes + step.transient + step.weights, gradients: gradients + step.weights,
-        saved: liveSaved, at: node, pass: "backward")
+        liveSaved + gradients + pendingBytes + step.transient + weightBytes[j], gradients: gradients + weightBytes[j],
+        saved: liveSaved, node: j, backward: true)
       pendingBytes -= dy
-      for (source, bytes) in step.deliveries where source != clip {
-        if pending[source] == nil {
-          pending[source] = bytes
-          pendingBytes += bytes
-        }
+      for (source, bytes) in [step.first, step.second] where source >= 0 && source != clip && pending[source] < 0 {
+        pending[source] = bytes
+        pendingBytes += bytes
       }
-      gradients += step.weights
-      liveSaved -= releases[j]
-      liveSaved -= saves[j].privateBytes
+      gradients += weightBytes[j]
+      liveSaved -= releases[j] + saves[j].privateBytes
     }
   }
 
-  /// What node `node`'s backward allocates: the gradients it hands to its inputs (bytes kept), its parameters'
-  /// gradients and everything new while it runs (the kept gradients included).
-  private func allocations(_ node: LayerNode) throws(ConfigurationError) -> (
-    deliveries: [(Int, Int)], weights: Int, transient: Int
-  ) {
-    let sources = Array(node.inputs)
-    let x = sources.first.map { outputBytes[$0] } ?? 0
+  /// What node `node`'s backward allocates besides its parameters' gradients: the gradients it hands to its inputs
+  /// (source, bytes kept; source −1 for none) and everything new while it runs (those gradients included).
+  private func allocations(_ node: LayerNode) -> (first: (Int, Int), second: (Int, Int), transient: Int) {
+    let none = (-1, 0)
+    guard let source = node.inputs.first else { return (none, none, 0) }
+    let x = outputBytes[source]
     let y = outputBytes[node.index]
-    let e = elementType.byteCount
-    let needsInput = sources.first.map { $0 != graph.input.index } ?? false
-    let weights = try Checked(path: node.path).product(CostFormulas.cost(of: node).parameterCount, e)
+    let weights = weightBytes[node.index]
     switch node.kind {
     case .input:
-      return ([], 0, 0)
+      return (none, none, 0)
     case .convolution(let conv):
       // PyTorch's CPU kernels, one thread (measured; docs/training.md): a pointwise convolution holds a buffer of
       // its output's size or the input and weight gradients, whichever is larger; a temporal depthwise one
       // (kt×1×1) unfolds its input kt times; other grouped and dense ones hold one more buffer of the input's
       // size (dense: and of the output's).
-      let inputGradient = needsInput ? x : 0
+      let inputGradient = source != graph.input.index ? x : 0
       let transient: Int
       if conv.kernel == .one && conv.groups == 1 {
         transient = max(inputGradient, y - weights)
@@ -214,29 +222,28 @@ struct TrainingTimeline {
       } else {
         transient = inputGradient + x + y
       }
-      return ([(sources[0], x)], weights, transient)
-    case .linear:
-      // The matrix product's gradient, then dropout's (`dy·mask`): two buffers of the input's size.
-      return ([(sources[0], x)], weights, 2 * x)
-    case .batchNorm:
-      return ([(sources[0], x)], weights, 2 * x)
+      return ((source, x), none, transient)
+    case .linear, .batchNorm:
+      // Linear: the matrix product's gradient, then dropout's (`dy·mask`); BatchNorm: the input's gradient and one
+      // more buffer of the input's size.
+      return ((source, x), none, 2 * x)
     case .swish:
-      return ([(sources[0], x)], 0, 3 * x)
+      return ((source, x), none, 3 * x)
     case .relu, .sigmoid, .softmax, .averagePool, .globalAveragePool, .positionMean:
-      return ([(sources[0], x)], 0, x)
+      return ((source, x), none, x)
     case .channelScale:
-      let gate = outputBytes[sources[1]]
-      return ([(sources[0], x), (sources[1], gate)], 0, 2 * x + gate)
+      let gate = node.inputs.second!
+      return ((source, x), (gate, outputBytes[gate]), 2 * x + outputBytes[gate])
     case .residualAdd:
       // The output's gradient passes to both inputs as it is; it stays allocated while either holds it.
-      return ([(sources[0], y), (sources[1], 0)], 0, 0)
+      return ((source, y), (node.inputs.second!, 0), 0)
     }
   }
 
-  private mutating func note(_ total: Int, gradients: Int, saved: Int, at node: LayerNode, pass: String) {
+  private mutating func note(_ total: Int, gradients: Int, saved: Int, node: Int, backward: Bool) {
     guard total > peak.total else { return }
     peak = Peak(
-      total: total, gradients: gradients, saved: saved, transient: total - gradients - saved,
-      at: "\(pass) \(node.path)")
+      total: total, gradients: gradients, saved: saved, transient: total - gradients - saved, node: node,
+      backward: backward)
   }
 }
