@@ -33,7 +33,16 @@ extension X3DCost {
     @Flag(help: "Print only the nodes that differ, and the summary.")
     var quiet = false
 
+    @Flag(
+      help: """
+        Run one training step instead (reference backend: training-mode forward, loss, backward) and compare its \
+        forward, input-gradient and weight-gradient multiply-adds and elementwise FLOPs with the training \
+        formulas, node by node.
+        """)
+    var training = false
+
     func run() throws {
+      if training { return try runTraining() }
       let configuration = try model.resolve()
       let graph = try LayerGraph(configuration)
       let report = try CostReport(configuration, elementType: .f32, perLayer: true)
@@ -54,43 +63,25 @@ extension X3DCost {
   }
 }
 
-/// An ``Agreement`` as tables: every node (or, quiet, only those that differ), then the totals and a verdict.
-/// A cell that differs shows `executor ≠ cost model`.
-struct AgreementView {
-  let agreement: Agreement
-  init(_ agreement: Agreement) { self.agreement = agreement }
-
-  func render(quiet: Bool) -> String {
-    var table = TextTable(
-      [("node", .left), ("kind", .left), ("output shape", .left)]
-        + Agreement.comparedFields.map { ($0.field.shortLabel, .right) } + [("check", .left)])
-    for node in agreement.nodes where !quiet || !node.agrees {
-      let path =
-        node.observedPath == node.expectedPath ? node.expectedPath : "\(node.observedPath) ≠ \(node.expectedPath)"
-      let shape =
-        node.observedShape == node.expectedShape
-        ? node.observedShape.description : "\(node.observedShape) ≠ \(node.expectedShape)"
-      table.append([path, node.kind, shape] + node.counts.map(Self.cell) + [node.agrees ? "ok" : "DIFFERS"])
+extension X3DCost.Verify {
+  /// `verify --training`: labels `n mod K` for sample `n`.
+  func runTraining() throws {
+    guard backend == .reference else {
+      throw UsageError("verify --training runs the reference backend only, not --backend \(backend.rawValue)")
     }
-    var totals = TextTable([("total", .left), ("executor", .right), ("cost model", .right), ("check", .left)])
-    if agreement.observedNodeCount != agreement.expectedNodeCount {
-      totals.append(["nodes", String(agreement.observedNodeCount), String(agreement.expectedNodeCount), "DIFFERS"])
+    let configuration = try model.resolve()
+    let graph = try LayerGraph(configuration)
+    let weights = try ExecutorSetup.weights(graph, file: self.weights, seed: seed)
+    let clip = try ExecutorSetup.clip(graph, file: nil, seed: seed)
+    let labels = (0..<configuration.batch).map { $0 % configuration.classes }
+    let step = try TrainingStep(graph: graph, weights: weights).run(clip, labels: labels)
+    let agreement = TrainingAgreement(graph: graph, expected: try TrainingTotals.rows(graph), tally: step.tally)
+    print(ExecutorSetup.summary(configuration, weights: weights, backend: .reference, threads: 1))
+    print("training step: loss \(step.loss) on labels n mod \(configuration.classes)")
+    print(TrainingAgreementView(agreement).render(quiet: quiet), terminator: "")
+    if !agreement.differences.isEmpty {
+      throw UsageError(
+        "verify: \(agreement.differences.count) differences between the training step and the formulas")
     }
-    for count in agreement.totals {
-      let label = count.field.shortLabel + (count.field.unit == .bytes ? " (f32)" : "")
-      totals.append([
-        label, Quantity.grouped(count.observed), Quantity.grouped(count.expected), count.agrees ? "ok" : "DIFFERS",
-      ])
-    }
-    let verdict =
-      agreement.agrees
-      ? "verify: all \(agreement.nodes.count) nodes and the inference peak agree with the cost model\n"
-      : "verify: \(agreement.differences) differences (cells show executor ≠ cost model)\n"
-    return (quiet && agreement.nodes.allSatisfy(\.agrees) ? "" : table.aligned() + "\n") + totals.aligned() + verdict
-  }
-
-  private static func cell(_ count: Agreement.Count) -> String {
-    count.agrees
-      ? Quantity.grouped(count.observed) : "\(Quantity.grouped(count.observed)) ≠ \(Quantity.grouped(count.expected))"
   }
 }
