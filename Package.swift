@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "X3DModel", targets: ["X3DModel"]),
     .library(name: "CostModel", targets: ["CostModel"]),
     .library(name: "ReferenceExecutor", targets: ["ReferenceExecutor"]),
+    .library(name: "LatencyModel", targets: ["LatencyModel"]),
     .library(name: "SweepStore", targets: ["SweepStore"]),
     .library(name: "ExpansionSearch", targets: ["ExpansionSearch"]),
   ],
@@ -31,6 +32,9 @@ let package = Package(
       name: "ReferenceExecutor", dependencies: ["X3DModel"],
       swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
 
+    // MARK: Hardware profiles, roofline prediction, calibration to measurements (no SQL, no kernels)
+    .target(name: "LatencyModel", dependencies: ["X3DModel", "CostModel"]),
+
     // MARK: SQLite: sweeps, configs, layers, measurements
     .target(
       name: "SweepStore",
@@ -46,13 +50,13 @@ let package = Package(
     .executableTarget(
       name: "x3d-cost",
       dependencies: [
-        "X3DModel", "CostModel", "ReferenceExecutor", "SweepStore", "ExpansionSearch",
+        "X3DModel", "CostModel", "ReferenceExecutor", "SweepStore", "ExpansionSearch", "LatencyModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
     // MARK: Benchmarks (swift run -c release x3d-cost-bench)
-    .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel"]),
+    .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel", "LatencyModel"]),
 
     // MARK: Executor kernel benchmark (swift run -c release x3d-exec-bench)
     .executableTarget(
@@ -68,6 +72,7 @@ let package = Package(
       name: "SweepStoreTests",
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(name: "LatencyModelTests", dependencies: ["LatencyModel", "CostModel", "X3DModel"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
   ]
 )
