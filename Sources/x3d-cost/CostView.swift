@@ -9,6 +9,8 @@ struct CostView {
   let convention: Convention
   let perLayer: Bool
   let perStage: Bool
+  /// Bytes and predicted times from `--hardware`.
+  var latency: LatencyColumns? = nil
 
   func render(_ format: OutputFormat) throws -> String {
     switch format {
@@ -86,7 +88,10 @@ struct CostView {
       (nil, "parameters (with BN γ, β; model zoos)", Quantity.grouped(t.params), Quantity.decimal(t.params)),
       (nil, "parameters without BN (paper)", Quantity.grouped(t.paramsNoBN), Quantity.decimal(t.paramsNoBN)),
       (nil, "BN elements", Quantity.grouped(t.bnElements), Quantity.decimal(t.bnElements)),
-      (nil, "activations (fvcore: conv + linear outputs)", Quantity.grouped(t.activations), Quantity.decimal(t.activations)),
+      (
+        nil, "activations (fvcore: conv + linear outputs)", Quantity.grouped(t.activations),
+        Quantity.decimal(t.activations)
+      ),
       (
         nil, "inference peak memory (\(dtype), batch \(batch)), bytes", Quantity.grouped(t.inferencePeakBytes),
         Quantity.bytes(t.inferencePeakBytes)
@@ -102,6 +107,7 @@ struct CostView {
       rows.insert(row, at: 0)
     }
     for row in rows { table.append([row.1, row.2, row.3]) }
+    for row in latency?.totalRows ?? [] { table.append(row) }
     return table
   }
 
@@ -122,16 +128,18 @@ struct CostView {
 
   private func layerTable() -> TextTable {
     let total = max(report.totals.macs, 1)
-    var table = TextTable([
-      ("name", .left), ("kind", .left), ("input", .left), ("output", .left), ("kernel/stride/groups", .left),
-      ("MACs", .right), ("params", .right), ("output elements", .right), ("share", .right),
-    ])
-    for row in report.layers {
-      table.append([
-        row.name, row.kind, row.node.inputShape.description, row.node.outputShape.description, row.geometry,
-        String(row.cost.macs), String(row.cost.parameterCount), String(row.cost.outputElements),
-        Self.share(row.cost.macs, total),
-      ])
+    var table = TextTable(
+      [
+        ("name", .left), ("kind", .left), ("input", .left), ("output", .left), ("kernel/stride/groups", .left),
+        ("MACs", .right), ("params", .right), ("output elements", .right), ("share", .right),
+      ] + (latency == nil ? [] : LatencyColumns.layerHeaders))
+    for (index, row) in report.layers.enumerated() {
+      table.append(
+        [
+          row.name, row.kind, row.node.inputShape.description, row.node.outputShape.description, row.geometry,
+          String(row.cost.macs), String(row.cost.parameterCount), String(row.cost.outputElements),
+          Self.share(row.cost.macs, total),
+        ] + (latency?.layerCells(index, cost: row.cost) ?? []))
     }
     return table
   }
