@@ -26,7 +26,7 @@ public struct CrossValidation: Sendable {
     let parameters = Calibration.parameterCount(samples)
     let training = sorted.count - (sorted.count + folds - 1) / max(folds, 1)
     guard folds >= 2, training >= parameters else {
-      throw .tooFewMeasurements(count: max(training, 0), parameters: parameters)
+      throw .tooFewForFolds(count: samples.count, folds: folds, training: max(training, 0), parameters: parameters)
     }
     self.folds = folds
     predictions = []

@@ -9,6 +9,8 @@ public enum LatencyError: Error, Sendable, Equatable, CustomStringConvertible {
   case missingPeak(profile: String, elementType: String, available: [String])
   /// Fewer measured configurations than parameters to fit.
   case tooFewMeasurements(count: Int, parameters: Int)
+  /// Too few measurements to leave `parameters` in every training fold.
+  case tooFewForFolds(count: Int, folds: Int, training: Int, parameters: Int)
   /// A measured value that cannot be a latency (zero, negative, not finite).
   case invalidMeasurement(configuration: String, value: Double)
 
@@ -23,6 +25,9 @@ public enum LatencyError: Error, Sendable, Equatable, CustomStringConvertible {
     case .tooFewMeasurements(let count, let parameters):
       "\(count) measured configurations are fewer than the \(parameters) parameters to fit"
         + " (measure at least \(parameters))"
+    case .tooFewForFolds(let count, let folds, let training, let parameters):
+      "\(count) measured configurations in \(folds) folds leave \(training) to fit, fewer than the \(parameters)"
+        + " parameters (measure more, or use fewer folds)"
     case .invalidMeasurement(let configuration, let value):
       "measured latency \(value) of \(configuration) is not a positive finite number"
     }

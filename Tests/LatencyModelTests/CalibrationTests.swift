@@ -72,7 +72,7 @@ struct CalibrationTests {
     #expect(throws: LatencyError.invalidMeasurement(configuration: "c3", value: 0)) {
       try Calibration.fit(samples, base: base, elementType: .f32)
     }
-    #expect(throws: LatencyError.tooFewMeasurements(count: 15, parameters: 18)) {
+    #expect(throws: LatencyError.tooFewForFolds(count: 20, folds: 4, training: 15, parameters: 18)) {
       try CrossValidation(try Self.samples(20), base: base, elementType: .f32, folds: 4)
     }
   }
