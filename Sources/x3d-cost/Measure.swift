@@ -39,12 +39,18 @@ extension X3DCost {
     @Option(help: "Seed of the weights and of the random clip.")
     var seed: UInt64 = 0
 
+    @Option(help: "wall (elapsed time) or cpu (the process's CPU time; one thread only: a loaded machine's steadier proxy).")
+    var clock: LatencyClock = .wall
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
       guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, not \(repeats)") }
       guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, not \(warmup)") }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
+      guard clock == .wall || threads == 1 else {
+        throw ValidationError("--clock cpu sums the CPU time of all threads: use it with --threads 1")
+      }
     }
 
     static let declared = [
@@ -63,7 +69,7 @@ extension X3DCost {
         name: name,
         source:
           "x3d-cost measure: executor, \(backend.rawValue) backend, \(threads) thread\(threads == 1 ? "" : "s"), "
-          + "median of \(repeats) after \(warmup) warm-up",
+          + "median of \(repeats) after \(warmup) warm-up, \(clock.rawValue) clock",
         description: HostProbe.machineDescription(), importedAt: StoreOptions.timestamp())
       var bar = ProgressBar()
       var spreads: [Double] = []
@@ -99,14 +105,33 @@ extension X3DCost {
       let clip = try ExecutorSetup.clip(graph, file: nil, seed: seed)
       for _ in 0..<warmup { _ = try executor.run(clip, checkFinite: false) }
       return try (0..<repeats).map { _ in
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = clock.nanoseconds()
         _ = try executor.run(clip, checkFinite: false)
-        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6
+        return Double(clock.nanoseconds() - start) * 1e-6
       }
     }
 
     static func percent(_ values: [Double]) -> String {
       Quantity.fixed(100 * values.sorted()[values.count / 2], decimals: 1) + "%"
+    }
+  }
+}
+
+/// What `measure` times a forward pass with.
+enum LatencyClock: String, ExpressibleByArgument, CaseIterable {
+  /// Elapsed time (`DispatchTime`).
+  case wall
+  /// CPU time of the whole process (`CLOCK_PROCESS_CPUTIME_ID`): time the process was not running (other programs
+  /// on a shared machine) does not count.
+  case cpu
+
+  func nanoseconds() -> UInt64 {
+    switch self {
+    case .wall: return DispatchTime.now().uptimeNanoseconds
+    case .cpu:
+      var time = timespec()
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+      return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
   }
 }
