@@ -1,4 +1,4 @@
-/// `min ‖A·θ − b‖² + λ‖D(θ − θ₀)‖²` subject to `θ ≥ lower`, for a few parameters (up to a few dozen).
+/// `min ‖A·θ − b‖² + λ‖D(θ − θ₀)‖²` (b: `targets`, one per row) subject to `θ ≥ lower`, for a few parameters (up to a few dozen).
 ///
 /// Columns are scaled to unit norm (D is the identity in scaled units, λ = 1e-9 of the problem's scale), the normal
 /// equations solved by Gaussian elimination with partial pivoting. Bounds by an active set: solve with the free
@@ -6,7 +6,7 @@
 /// gradient points inside the feasible set and repeat (Lawson–Hanson's idea, with few enough parameters that the
 /// plain loop is fast).
 enum BoundedLeastSquares {
-  static func solve(rows: [[Double]], target: Double, start: [Double], lower: [Double]) -> [Double] {
+  static func solve(rows: [[Double]], targets: [Double], start: [Double], lower: [Double]) -> [Double] {
     let n = start.count
     var scale = [Double](repeating: 1, count: n)
     for j in 0..<n {
@@ -24,7 +24,7 @@ enum BoundedLeastSquares {
       let free = (0..<n).filter { !pinned.contains($0) }
       // Normal equations on the free set, pinned values moved to the right-hand side.
       var m = [[Double]](repeating: [Double](repeating: 0, count: free.count + 1), count: free.count)
-      for row in a {
+      for (row, target) in zip(a, targets) {
         var residual = target
         for j in pinned { residual -= row[j] * lowerU[j] }
         for (p, i) in free.enumerated() {
@@ -49,8 +49,8 @@ enum BoundedLeastSquares {
       u = candidate
       // Release a pinned parameter if moving it up would lower the objective.
       let gradient = (0..<n).map { j in
-        a.reduce(0.0) { sum, row in
-          sum + row[j] * ((0..<n).reduce(0.0) { $0 + row[$1] * u[$1] } - target)
+        zip(a, targets).reduce(0.0) { sum, pair in
+          sum + pair.0[j] * ((0..<n).reduce(0.0) { $0 + pair.0[$1] * u[$1] } - pair.1)
         } + lambda * (u[j] - u0[j])
       }
       if let release = pinned.filter({ gradient[$0] < -1e-12 }).min(by: { gradient[$0] < gradient[$1] }) {

@@ -39,7 +39,8 @@ extension X3DCost {
     @Option(help: "Seed of the weights and of the random clip.")
     var seed: UInt64 = 0
 
-    @Option(help: "wall (elapsed time) or cpu (the process's CPU time; one thread only: a loaded machine's steadier proxy).")
+    @Option(
+      help: "wall (elapsed time) or cpu (the process's CPU time; one thread only: a loaded machine's steadier proxy).")
     var clock: LatencyClock = .wall
 
     @OptionGroup var store: StoreOptions

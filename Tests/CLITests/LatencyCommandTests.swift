@@ -38,8 +38,10 @@ struct LatencyCommandTests {
     let here = try directory()
     defer { try? FileManager.default.removeItem(at: here) }
     let sweep = try CommandRunner.run(
-      ["sweep", "--name", "t", "--frames", "1,2", "--crop", "32", "--width-factor", "1", "--depth-factor", "0.4",
-       "--bottleneck-factor", "1", "--classes", "5"], in: here)
+      [
+        "sweep", "--name", "t", "--frames", "1,2", "--crop", "32", "--width-factor", "1", "--depth-factor", "0.4",
+        "--bottleneck-factor", "1", "--classes", "5",
+      ], in: here)
     #expect(sweep.status == 0, "\(sweep.standardError)")
     let first = try CommandRunner.run(["measure", "--sweep", "t", "--repeats", "3", "--warmup", "0"], in: here)
     #expect(first.status == 0, "\(first.standardError)")
@@ -47,9 +49,12 @@ struct LatencyCommandTests {
     let again = try CommandRunner.run(["measure", "--sweep", "t"], in: here)
     #expect(again.standardOutput.contains("0 configurations measured, 2 already there"), "\(again.standardOutput)")
     let stored = try CommandRunner.run(
-      ["query", "SELECT count(*) FROM measured WHERE dataset = 't-executor' AND metric = 'latency_ms' AND value > 0 "
-        + "AND value >= (SELECT value FROM measured m2 WHERE m2.key = measured.key AND m2.metric = 'latency_min_ms')",
-       "--format", "csv"], in: here)
+      [
+        "query",
+        "SELECT count(*) FROM measured WHERE dataset = 't-executor' AND metric = 'latency_ms' AND value > 0 "
+          + "AND value >= (SELECT value FROM measured m2 WHERE m2.key = measured.key AND m2.metric = 'latency_min_ms')",
+        "--format", "csv",
+      ], in: here)
     #expect(stored.standardOutput.hasSuffix("\r\n2\r\n"), "\(stored.standardOutput)")
     let bad = try CommandRunner.run(["measure", "--sweep", "t", "--repeats", "0"], in: here)
     #expect(bad.status == 2)
@@ -59,8 +64,10 @@ struct LatencyCommandTests {
     let here = try directory()
     defer { try? FileManager.default.removeItem(at: here) }
     let sweep = try CommandRunner.run(
-      ["sweep", "--name", "g", "--frames", "1,2,4", "--crop", "32,48,64,96", "--width-factor", "1,2",
-       "--depth-factor", "0.4,1", "--bottleneck-factor", "1", "--classes", "5"], in: here)
+      [
+        "sweep", "--name", "g", "--frames", "1,2,4", "--crop", "32,48,64,96", "--width-factor", "1,2",
+        "--depth-factor", "0.4,1", "--bottleneck-factor", "1", "--classes", "5",
+      ], in: here)
     #expect(sweep.status == 0, "\(sweep.standardError)")
     let export = try CommandRunner.run(
       ["export", "--sweep", "g", "--columns", "frames,crop,width_factor,depth_factor,bottleneck_factor,classes,flops"],
