@@ -24,7 +24,8 @@ public struct LatencySample: Sendable {
 /// changes side (at most 40 rounds), keep the best fit seen.
 ///
 /// Two stages, because the classes' sums grow together across a family of networks and 18 free parameters would
-/// chase noise: first one `(x, y, o)` shared by every class; then per-class parameters with the penalty
+/// chase noise: first one `(x, y, o)` shared by every class (best of three starts: the base profile, every node
+/// compute-bound, every node memory-bound); then per-class parameters with the penalty
 /// `λ·Σ_j ((θ_j − shared_j)/scale_j)²` pulling each towards the shared value (`scale_j` the shared value, or for an
 /// overhead of zero the mean latency per node). `λ` is chosen from {0, 0.01, 0.1, 1, 10} by two-fold cross-validation
 /// inside the samples given (never the held-out ones). Three parameters per class that occurs.
@@ -97,7 +98,15 @@ public enum Calibration {
     /// Shared parameters first, then per-class ones shrunk towards them with `penalty`.
     func fit(_ samples: [LatencySample], penalty: Double) -> [Double] {
       let classes = NodeClass.allCases.count
-      let shared = alternate(samples, theta: start, tied: true, prior: nil, penalty: 0)
+      // The alternation cannot learn a term no node is on the side of, so the shared fit starts three ways: from the
+      // base profile, with every node compute-bound (bandwidth term at its bound) and with every node memory-bound.
+      let lower = self.lower
+      let base = start
+      let computeBound: [Double] = base.indices.map { $0 % 3 == 1 ? lower[$0] : base[$0] }
+      let memoryBound: [Double] = base.indices.map { $0 % 3 == 0 ? lower[$0] : base[$0] }
+      let starts: [[Double]] = [base, computeBound, memoryBound]
+      let shared = starts.map { alternate(samples, theta: $0, tied: true, prior: nil, penalty: 0) }
+        .min { relativeError(samples, $0) < relativeError(samples, $1) }!
       let meanPerNode =
         samples.reduce(0) { $0 + $1.seconds / Double(max($1.work.nodes.count, 1)) } / Double(samples.count)
       let scales = (0..<(3 * classes)).map { shared[$0] > 0 ? shared[$0] : meanPerNode }
