@@ -39,7 +39,8 @@ for preset in [Preset.xs, .m, .xl] where mode != "totals" && mode != "latency" {
 }
 
 /// `cost --hardware`'s extra work: per-layer bytes and roofline predictions over the rows of a per-layer analysis.
-/// A (analysis alone) and B (analysis + predictions) interleaved, so both see the same machine; medians and ratio.
+/// A (analysis alone) and B (analysis + predictions) interleaved, so both see the same machine; medians and ratio;
+/// then the predictions alone over one kept report.
 for preset in [Preset.xs, .m, .xl] where mode == "latency" || mode == "all" {
   let configuration = try ModelConfiguration(preset: preset)
   let roofline = try Roofline(HardwareProfile.builtIn["h200"]!, elementType: .f32)

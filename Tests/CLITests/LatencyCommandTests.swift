@@ -99,4 +99,29 @@ struct LatencyCommandTests {
     #expect(few.status == 2 && few.standardError.contains("fewer than the 18 parameters"), "\(few.standardError)")
     #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("q.json").path))
   }
+
+  @Test func sweepStoresPredictionsThatParetoReads() throws {
+    let here = try directory()
+    defer { try? FileManager.default.removeItem(at: here) }
+    let refused = try CommandRunner.run(
+      ["sweep", "--name", "p", "--preset", "xs", "--hardware", "t4", "--dtype", "bf16"], in: here)
+    #expect(refused.status == 2 && refused.standardError.contains("no peak for bf16"), "\(refused.standardError)")
+    #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("results.db").path))
+    let sweep = try CommandRunner.run(["sweep", "--name", "p", "--preset", "xs,m", "--hardware", "h200"], in: here)
+    #expect(sweep.standardOutput.contains("predicted_ms of 2 configurations in dataset 'p-predicted-h200'"))
+    let query = try CommandRunner.run(
+      [
+        "query", "SELECT preset, round(value, 6) FROM measured WHERE metric = 'predicted_ms' ORDER BY value",
+        "--format",
+        "csv",
+      ], in: here)
+    // Each the sum of the nodes' roofline times, as `cost --hardware h200` prints it.
+    let xs = try CommandRunner.run(["--preset", "xs", "--hardware", "h200"], in: here)
+    let line = xs.standardOutput.split(separator: "\n").first { $0.hasPrefix("predicted latency (h200") } ?? ""
+    let printed = line.split(separator: " ").last.map(String.init) ?? ""
+    let stored = query.standardOutput.split(separator: "\r\n").dropFirst().first?.split(separator: ",").last ?? ""
+    #expect(!printed.isEmpty && abs(Double(printed)! - Double(stored)!) < 5e-4, "\(printed) vs \(stored)")
+    let pareto = try CommandRunner.run(["pareto", "--sweep", "p", "--x", "predicted_ms", "--y", "params"], in: here)
+    #expect(pareto.status == 0 && pareto.standardOutput.contains("p-predicted-h200"), "\(pareto.standardError)")
+  }
 }
