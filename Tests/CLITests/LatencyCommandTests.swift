@@ -124,4 +124,18 @@ struct LatencyCommandTests {
     let pareto = try CommandRunner.run(["pareto", "--sweep", "p", "--x", "predicted_ms", "--y", "params"], in: here)
     #expect(pareto.status == 0 && pareto.standardOutput.contains("p-predicted-h200"), "\(pareto.standardError)")
   }
+
+  @Test func plotRooflineDrawsEveryComputingNode() throws {
+    let here = try directory()
+    defer { try? FileManager.default.removeItem(at: here) }
+    let plot = try CommandRunner.run(
+      ["plot", "--roofline", "--hardware", "h200", "--preset", "xs", "--out", "r.svg"], in: here)
+    // X3D-XS has 372 nodes; the input clip is not drawn.
+    #expect(plot.standardOutput.contains("wrote r.svg: 371 nodes under the roof of h200"), "\(plot.standardError)")
+    let svg = try String(contentsOf: here.appendingPathComponent("r.svg"), encoding: .utf8)
+    #expect(svg.components(separatedBy: "<circle").count - 1 == 371 + 6)
+    let refused = try CommandRunner.run(["plot", "--roofline", "--preset", "xs", "--out", "s.svg"], in: here)
+    #expect(refused.status == 2)
+    #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("s.svg").path))
+  }
 }
