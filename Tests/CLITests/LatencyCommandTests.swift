@@ -138,4 +138,18 @@ struct LatencyCommandTests {
     #expect(refused.status == 2)
     #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("s.svg").path))
   }
+
+  @Test func calibrateHostWritesAProfileCostReads() throws {
+    let here = try directory()
+    defer { try? FileManager.default.removeItem(at: here) }
+    let probe = try CommandRunner.run(["calibrate", "--host", "--out", "host.json"], in: here)
+    #expect(probe.status == 0, "\(probe.standardError)")
+    #expect(probe.standardError.contains("GFLOP/s (f32, one core)"), "\(probe.standardError)")
+    let json = try String(contentsOf: here.appendingPathComponent("host.json"), encoding: .utf8)
+    #expect(json.contains("\"memory_bytes_per_s\"") && json.contains("\"f32\""))
+    let priced = try CommandRunner.run(["--preset", "xs", "--hardware", "host.json"], in: here)
+    #expect(priced.standardOutput.contains("predicted latency (host, f32, roofline bound), ms"))
+    let both = try CommandRunner.run(["calibrate", "--host", "--dataset", "d"], in: here)
+    #expect(both.status == 2)
+  }
 }
