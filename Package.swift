@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "CostModel", targets: ["CostModel"]),
     .library(name: "ReferenceExecutor", targets: ["ReferenceExecutor"]),
     .library(name: "Verification", targets: ["Verification"]),
+    .library(name: "LatencyModel", targets: ["LatencyModel"]),
     .library(name: "SweepStore", targets: ["SweepStore"]),
     .library(name: "ExpansionSearch", targets: ["ExpansionSearch"]),
   ],
@@ -32,6 +33,9 @@ let package = Package(
     // MARK: Agreement between the executor's tally and the cost model, node by node
     .target(name: "Verification", dependencies: ["X3DModel", "CostModel", "ReferenceExecutor"]),
 
+    // MARK: Hardware profiles, roofline prediction, calibration to measurements (no SQL, no kernels)
+    .target(name: "LatencyModel", dependencies: ["X3DModel", "CostModel"]),
+
     // MARK: SQLite: sweeps, configs, layers, measurements
     .target(
       name: "SweepStore",
@@ -47,13 +51,13 @@ let package = Package(
     .executableTarget(
       name: "x3d-cost",
       dependencies: [
-        "X3DModel", "CostModel", "ReferenceExecutor", "Verification", "SweepStore", "ExpansionSearch",
+        "X3DModel", "CostModel", "ReferenceExecutor", "Verification", "SweepStore", "ExpansionSearch", "LatencyModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
     // MARK: Benchmarks (swift run -c release x3d-cost-bench)
-    .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel"]),
+    .executableTarget(name: "x3d-cost-bench", dependencies: ["X3DModel", "CostModel", "LatencyModel"]),
 
     // MARK: Executor kernel benchmark (swift run -c release x3d-exec-bench)
     .executableTarget(name: "x3d-exec-bench", dependencies: ["ReferenceExecutor", "X3DModel"]),
@@ -69,6 +73,7 @@ let package = Package(
       name: "SweepStoreTests",
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(name: "LatencyModelTests", dependencies: ["LatencyModel", "CostModel", "X3DModel"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
   ]
 )

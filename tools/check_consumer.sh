@@ -46,7 +46,7 @@ import ReferenceExecutor
 import X3DModel
 
 let totals = try CostReport.totals(ModelConfiguration(preset: .m))
-print("X3D-M multiply-adds: \(totals.macs)")
+print("X3D-M multiply-adds: \(totals[.macs])")
 let backend = FastBackend(threads: 1)
 var counter = KernelCounter()
 let x = try Tensor(shape: TensorShape(batch: 1, channels: 1, frames: 1, height: 1, width: 3), scalars: [-1, 0, 2])

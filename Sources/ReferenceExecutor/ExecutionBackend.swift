@@ -10,6 +10,8 @@ public struct KernelCounter: Sendable, Equatable {
   public var buffersRead = 0
   /// Elements written to the output tensor.
   public var outputElements = 0
+  /// Distinct elements of the input tensors read (a padding tap reads nothing; an element read twice counts once).
+  public var activationElementsRead = 0
 
   public init() {}
 }

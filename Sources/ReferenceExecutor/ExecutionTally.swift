@@ -19,6 +19,11 @@ public struct NodeTally: Sendable, Equatable {
   /// Bytes of all tensors held while the node ran: live inputs and earlier outputs still awaiting a reader, plus
   /// this node's output.
   public var liveBytes = 0
+  /// Bytes of the distinct input-tensor, parameter and buffer elements the kernel read, at 4 bytes an element.
+  /// Counted by the reference kernels; the fast kernels count parameters and buffers but not their activation reads.
+  public var bytesRead = 0
+  /// Bytes of the elements written to the output, at 4 bytes an element.
+  public var bytesWritten = 0
   /// Wall time of the kernel.
   public var nanoseconds: UInt64 = 0
 }
@@ -32,6 +37,8 @@ public struct ExecutionTally: Sendable {
   public var macs: Int { nodes.reduce(0) { $0 + $1.macs } }
   public var parameterCount: Int { nodes.reduce(0) { $0 + $1.parameterCount } }
   public var activationCount: Int { nodes.reduce(0) { $0 + $1.activationCount } }
+  public var bytesRead: Int { nodes.reduce(0) { $0 + $1.bytesRead } }
+  public var bytesWritten: Int { nodes.reduce(0) { $0 + $1.bytesWritten } }
   public var nanoseconds: UInt64 { nodes.reduce(0) { $0 + $1.nanoseconds } }
 }
 

@@ -64,6 +64,9 @@ public struct Executor: Sendable {
       row.outputElements = counter.outputElements
       row.activationCount = Self.isConvolutionOrLinear(node.kind) ? counter.outputElements : 0
       row.liveBytes = heldBytes + output.byteCount
+      let elementBytes = MemoryLayout<Float>.size
+      row.bytesRead = (counter.activationElementsRead + counter.parametersRead + counter.buffersRead) * elementBytes
+      row.bytesWritten = counter.outputElements * elementBytes
       row.nanoseconds = elapsed
       tally.peakLiveBytes = max(tally.peakLiveBytes, row.liveBytes)
       tally.nodes.append(row)

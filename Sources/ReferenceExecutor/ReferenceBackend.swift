@@ -6,7 +6,9 @@ import X3DModel
 ///
 /// Counting: a convolution executes every tap of its window, reading zero where the window hangs over the padding,
 /// and counts one multiply-add per tap; parameters are counted as read the first time a kernel touches them (the
-/// first output position of each output channel); every element written counts once.
+/// first output position of each output channel); every element written counts once; input-tensor elements count
+/// once each, the first time a kernel reads them (a convolution marks what its windows touch, so a strided 1×1×1
+/// convolution reads a quarter of its input and padding taps read nothing).
 public struct ReferenceBackend: ExecutionBackend {
   public init() {}
   public var kind: BackendKind { .reference }
@@ -24,6 +26,7 @@ public struct ReferenceBackend: ExecutionBackend {
     var macs = 0
     var written = 0
     var read = 0
+    var touched = [Bool](repeating: false, count: x.scalars.count)
     for n in 0..<out.batch {
       for co in 0..<out.channels {
         let group = co / outPerGroup
@@ -43,11 +46,10 @@ public struct ReferenceBackend: ExecutionBackend {
                       let inside =
                         ti >= 0 && ti < i.frames && hi >= 0 && hi < i.height && wi >= 0
                         && wi < i.width
-                      let value =
-                        inside
-                        ? x.scalars[
-                          (((n * i.channels + ci) * i.frames + ti) * i.height + hi) * i.width + wi]
-                        : 0
+                      let source =
+                        (((n * i.channels + ci) * i.frames + ti) * i.height + hi) * i.width + wi
+                      let value = inside ? x.scalars[source] : 0
+                      if inside { touched[source] = true }
                       acc +=
                         value
                         * w.weight[(((co * inPerGroup + cg) * k.t + kt) * k.h + kh) * k.w + kw]
@@ -71,6 +73,7 @@ public struct ReferenceBackend: ExecutionBackend {
     counter.macs += macs
     counter.outputElements += written
     counter.parametersRead += read
+    counter.activationElementsRead += touched.lazy.filter { $0 }.count
     return y
   }
 
@@ -87,6 +90,7 @@ public struct ReferenceBackend: ExecutionBackend {
         for q in 0..<positions {
           let index = (n * x.shape.channels + c) * positions + q
           y.scalars[index] = (x.scalars[index] - w.mean[c]) / deviation * w.scale[c] + w.shift[c]
+          counter.activationElementsRead += 1
           counter.outputElements += 1
         }
       }
@@ -113,6 +117,7 @@ public struct ReferenceBackend: ExecutionBackend {
       var sum: Float = 0
       for q in 0..<positions { sum += x.scalars[row * positions + q] }
       y.scalars[row] = sum / Float(positions)
+      counter.activationElementsRead += positions
       counter.outputElements += 1
     }
     return y
@@ -124,6 +129,7 @@ public struct ReferenceBackend: ExecutionBackend {
     for row in 0..<(x.shape.batch * x.shape.channels) {
       for q in 0..<positions {
         y.scalars[row * positions + q] = x.scalars[row * positions + q] * gate.scalars[row]
+        counter.activationElementsRead += q == 0 ? 2 : 1
         counter.outputElements += 1
       }
     }
@@ -134,6 +140,7 @@ public struct ReferenceBackend: ExecutionBackend {
     var y = Tensor(zeros: a.shape)
     for index in y.scalars.indices {
       y.scalars[index] = a.scalars[index] + b.scalars[index]
+      counter.activationElementsRead += 2
       counter.outputElements += 1
     }
     return y
@@ -143,6 +150,7 @@ public struct ReferenceBackend: ExecutionBackend {
     let out = Shapes.pool(x.shape, k)!
     var y = Tensor(zeros: out)
     let i = x.shape
+    var touched = [Bool](repeating: false, count: x.scalars.count)
     for row in 0..<(out.batch * out.channels) {
       for to in 0..<out.frames {
         for ho in 0..<out.height {
@@ -151,8 +159,9 @@ public struct ReferenceBackend: ExecutionBackend {
             for kt in 0..<k.t {
               for kh in 0..<k.h {
                 for kw in 0..<k.w {
-                  sum +=
-                    x.scalars[((row * i.frames + to + kt) * i.height + ho + kh) * i.width + wo + kw]
+                  let source = ((row * i.frames + to + kt) * i.height + ho + kh) * i.width + wo + kw
+                  sum += x.scalars[source]
+                  touched[source] = true
                 }
               }
             }
@@ -163,6 +172,7 @@ public struct ReferenceBackend: ExecutionBackend {
         }
       }
     }
+    counter.activationElementsRead += touched.lazy.filter { $0 }.count
     return y
   }
 
@@ -182,6 +192,7 @@ public struct ReferenceBackend: ExecutionBackend {
               x.scalars[(n * linear.inFeatures + f) * positions + q]
               * w.weight[o * linear.inFeatures + f]
             counter.macs += 1
+            if o == 0 { counter.activationElementsRead += 1 }
           }
           if let bias = w.bias { acc += bias[o] }
           y.scalars[(n * linear.outFeatures + o) * positions + q] = acc
@@ -203,6 +214,7 @@ public struct ReferenceBackend: ExecutionBackend {
         func index(_ c: Int) -> Int { (n * channels + c) * positions + q }
         var largest = -Float.infinity
         for c in 0..<channels { largest = max(largest, x.scalars[index(c)]) }
+        counter.activationElementsRead += channels
         var sum: Float = 0
         for c in 0..<channels { sum += Foundation.exp(x.scalars[index(c)] - largest) }
         for c in 0..<channels {
@@ -221,6 +233,7 @@ public struct ReferenceBackend: ExecutionBackend {
       var sum: Float = 0
       for q in 0..<positions { sum += x.scalars[row * positions + q] }
       y.scalars[row] = sum / Float(positions)
+      counter.activationElementsRead += positions
       counter.outputElements += 1
     }
     return y
@@ -229,6 +242,7 @@ public struct ReferenceBackend: ExecutionBackend {
   private func map(_ x: Tensor, _ counter: inout KernelCounter, _ f: (Float) -> Float) -> Tensor {
     var y = x
     for index in y.scalars.indices { y.scalars[index] = f(x.scalars[index]) }
+    counter.activationElementsRead += x.scalars.count
     counter.outputElements += y.scalars.count
     return y
   }

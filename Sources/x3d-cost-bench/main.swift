@@ -1,4 +1,5 @@
 import CostModel
+import LatencyModel
 import X3DModel
 
 /// Cost-model speed, on one core:
@@ -15,12 +16,12 @@ func seconds(_ duration: Duration) -> Double {
 
 let clock = ContinuousClock()
 var sink = 0
-/// `x3d-cost-bench [configurations] [all|per-layer|totals|reference]`: `per-layer` and `totals` run one part alone
-/// (profiling); `reference` runs the two totals paths.
+/// `x3d-cost-bench [configurations] [all|per-layer|totals|reference|latency]`: `per-layer`, `totals` and `latency`
+/// run one part alone (profiling); `reference` runs the two totals paths.
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
 let mode = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
 
-for preset in [Preset.xs, .m, .xl] where mode != "totals" {
+for preset in [Preset.xs, .m, .xl] where mode != "totals" && mode != "latency" {
   let configuration = try ModelConfiguration(preset: preset)
   // Warm-up (caches, the allocator's heap for the row storage), not measured.
   for _ in 0..<100 { sink &+= try CostReport(configuration, perLayer: true).layers.count }
@@ -37,6 +38,38 @@ for preset in [Preset.xs, .m, .xl] where mode != "totals" {
   )
 }
 
+/// `cost --hardware`'s extra work: per-layer bytes and roofline predictions over the rows of a per-layer analysis.
+/// A (analysis alone) and B (analysis + predictions) interleaved, so both see the same machine; medians and ratio;
+/// then the predictions alone over one kept report.
+for preset in [Preset.xs, .m, .xl] where mode == "latency" || mode == "all" {
+  let configuration = try ModelConfiguration(preset: preset)
+  let roofline = try Roofline(HardwareProfile.builtIn["h200"]!, elementType: .f32)
+  for _ in 0..<100 { sink &+= try roofline.predict(rows: CostReport(configuration, perLayer: true).layers).count }
+  var plain: [Double] = []
+  var predicted: [Double] = []
+  for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
+    plain.append(
+      seconds(try clock.measure { sink &+= try CostReport(configuration, perLayer: true).layers.count }) * 1e6)
+    predicted.append(
+      seconds(
+        try clock.measure {
+          let report = try CostReport(configuration, perLayer: true)
+          let rows = try roofline.predict(rows: report.layers)
+          sink &+= rows.count &+ Int(rows.reduce(0) { $0 + $1.prediction.seconds } * 1e12)
+        }) * 1e6)
+  }
+  let report = try CostReport(configuration, perLayer: true)
+  var alone: [Double] = []
+  for _ in 0..<200 {
+    alone.append(seconds(try clock.measure { sink &+= try roofline.predict(rows: report.layers).count }) * 1e6)
+  }
+  print("predictions alone: \(median(alone)) µs for \(report.layers.count) rows")
+  let (a, b) = (median(plain), median(predicted))
+  print(
+    "per-layer analysis X3D-\(preset.rawValue.uppercased()): alone \(a) µs, with roofline predictions \(b) µs, "
+      + "ratio \(b / a)")
+}
+
 /// The i-th benchmark configuration: frames 1–16, crops 64–312, width 1–2.75, depth 1–5.5, bottleneck 1–4.75.
 func configuration(_ i: Int) throws -> ModelConfiguration {
   let frames: Int = 1 + i % 16
@@ -49,12 +82,12 @@ func configuration(_ i: Int) throws -> ModelConfiguration {
   )
 }
 let configurations: [ModelConfiguration] =
-  mode == "per-layer" ? [] : try (0..<count).map(configuration)
+  mode == "per-layer" || mode == "latency" ? [] : try (0..<count).map(configuration)
 /// Totals through `TotalsEvaluator` (the sweep path: one evaluator, reused), best of three passes over the
 /// configurations, each pass with a fresh evaluator; then `CostReport.totals` alone on at most 100,000 of them (the
 /// reference path, every distinct block built and priced per configuration).
 var runs: [Double] = []
-for _ in 0..<3 where mode != "per-layer" {
+for _ in 0..<3 where mode != "per-layer" && mode != "latency" {
   var evaluator = TotalsEvaluator()
   let elapsed = try clock.measure {
     for configuration in configurations {
@@ -69,7 +102,7 @@ if let best = runs.min() {
   )
 }
 let referenceCount = min(configurations.count, 100_000)
-if mode != "per-layer" && mode != "totals" {
+if mode != "per-layer" && mode != "totals" && mode != "latency" {
   let elapsed = try clock.measure {
     for configuration in configurations[..<referenceCount] {
       sink &+= try CostReport.totals(configuration)[.macs]

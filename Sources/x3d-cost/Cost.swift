@@ -1,6 +1,7 @@
 import ArgumentParser
 import CostModel
 import Foundation
+import LatencyModel
 import X3DModel
 
 extension X3DCost {
@@ -26,11 +27,24 @@ extension X3DCost {
     @Flag(help: "One row per stage: stem, res2…res5, head.")
     var perStage = false
 
+    @Option(
+      help: ArgumentHelp(
+        "Predict latency per node on a machine: a built-in (a100, h100, h200, l4, t4, host) or a profile JSON file.",
+        valueName: "NAME|FILE"))
+    var hardware: String?
+
     func run() throws {
       let configuration = try model.resolve()
-      let report = try CostReport(configuration, elementType: dtype, perLayer: perLayer || perStage)
-      let view = CostView(
+      let report = try CostReport(
+        configuration, elementType: dtype, perLayer: perLayer || perStage || hardware != nil)
+      var view = CostView(
         report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage)
+      if let hardware {
+        guard format != .json else {
+          throw UsageError("--hardware is not in the JSON output yet: use --format table, csv or markdown")
+        }
+        view.latency = try LatencyColumns(report: report, profile: try HardwareProfile.load(hardware))
+      }
       print(try view.render(format), terminator: "")
     }
   }

@@ -9,6 +9,8 @@ struct CostView {
   let convention: Convention
   let perLayer: Bool
   let perStage: Bool
+  /// Bytes and predicted times from `--hardware`.
+  var latency: LatencyColumns? = nil
 
   func render(_ format: OutputFormat) throws -> String {
     switch format {
@@ -94,6 +96,7 @@ struct CostView {
         label, Quantity.grouped(value), field.unit == .bytes ? Quantity.bytes(value) : Quantity.decimal(value),
       ])
     }
+    for row in latency?.totalRows ?? [] { table.append(row) }
     return table
   }
 
@@ -115,16 +118,18 @@ struct CostView {
 
   private func layerTable() -> TextTable {
     let total = max(report.totals[.macs], 1)
-    var table = TextTable([
-      ("name", .left), ("kind", .left), ("input", .left), ("output", .left), ("kernel/stride/groups", .left),
-      ("MACs", .right), ("params", .right), ("output elements", .right), ("share", .right),
-    ])
-    for row in report.layers {
-      table.append([
-        row.name, row.kind, row.node.inputShape.description, row.node.outputShape.description, row.geometry,
-        String(row.cost[.macs]), String(row.cost[.params]), String(row.cost[.outputElements]),
-        Self.share(row.cost[.macs], total),
-      ])
+    var table = TextTable(
+      [
+        ("name", .left), ("kind", .left), ("input", .left), ("output", .left), ("kernel/stride/groups", .left),
+        ("MACs", .right), ("params", .right), ("output elements", .right), ("share", .right),
+      ] + (latency == nil ? [] : LatencyColumns.layerHeaders))
+    for (index, row) in report.layers.enumerated() {
+      table.append(
+        [
+          row.name, row.kind, row.node.inputShape.description, row.node.outputShape.description, row.geometry,
+          String(row.cost[.macs]), String(row.cost[.params]), String(row.cost[.outputElements]),
+          Self.share(row.cost[.macs], total),
+        ] + (latency?.layerCells(index, cost: row.cost) ?? []))
     }
     return table
   }

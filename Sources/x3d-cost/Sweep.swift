@@ -1,6 +1,7 @@
 import ArgumentParser
 import CostModel
 import Foundation
+import LatencyModel
 import SweepStore
 import X3DModel
 
@@ -46,10 +47,16 @@ extension X3DCost {
     @Option(parsing: .unconditional, help: "Threads evaluating configurations (at most 1024).")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(
+      help: ArgumentHelp(
+        "Also store each configuration's predicted latency (predicted_ms, dataset SWEEP-predicted-PROFILE).",
+        valueName: "NAME|FILE"))
+    var hardware: String?
+
     func validate() throws {
       if standard {
-        guard name == nil, model.isEmpty, !perLayer else {
-          throw UsageError("--standard takes no --name, model flags or --per-layer")
+        guard name == nil, model.isEmpty, !perLayer, hardware == nil else {
+          throw UsageError("--standard takes no --name, model flags, --per-layer or --hardware")
         }
       } else if name == nil {
         throw UsageError("give the sweep a --name (or use --standard)")
@@ -71,6 +78,8 @@ extension X3DCost {
         print("database: \(store.db)")
         return
       }
+      let profile = try hardware.map { try HardwareProfile.load($0) }
+      if let profile { _ = try Roofline(profile, elementType: dtype) }
       let plan = try model.plan(elementType: dtype, perLayer: perLayer)
       guard let count = plan.count else {
         throw UsageError(
@@ -99,6 +108,12 @@ extension X3DCost {
         shouldStop: { Interruption.requested })
       bar.finish()
       print(Self.summary(outcome, seconds: Date().timeIntervalSince(started)))
+      if let profile, !outcome.interrupted {
+        let stored = try SweepPrediction.store(
+          into: results, sweep: outcome.state.name, profile: profile, elementType: dtype,
+          timestamp: StoreOptions.timestamp())
+        print("  predicted_ms of \(Quantity.grouped(stored.count)) configurations in dataset '\(stored.dataset)'")
+      }
       if outcome.interrupted {
         print(
           "interrupted: everything evaluated so far is committed; run the same command again to resume"

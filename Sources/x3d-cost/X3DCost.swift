@@ -11,7 +11,7 @@ struct X3DCost: ParsableCommand {
     version: ToolVersion.current,
     subcommands: [
       Cost.self, Run.self, Verify.self, Sweep.self, Query.self, Import.self, Pareto.self, Plot.self, Export.self,
-      Expand.self, Fit.self,
+      Expand.self, Fit.self, Measure.self, Calibrate.self,
     ],
     defaultSubcommand: Cost.self
   )

@@ -82,7 +82,7 @@ struct FastBackendTests {
     let comparison = FloatComparison(
       test.name, observed: observed.scalars, expected: expected.scalars)
     #expect(comparison.passes, "\(comparison)")
-    #expect(observedCount == expectedCount)
+    #expect(observedCount.withoutActivationReads == expectedCount.withoutActivationReads)
   }
 
   @Test("elementwise kernels, with row tails")
@@ -109,7 +109,7 @@ struct FastBackendTests {
         name, observed: observed.scalars, expected: expected.scalars, relativeTolerance: 2e-6)
       #expect(comparison.passes, "\(comparison)")
     }
-    #expect(a == b)
+    #expect(a.withoutActivationReads == b.withoutActivationReads)
   }
 
   @Test(

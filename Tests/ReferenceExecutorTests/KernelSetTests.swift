@@ -99,7 +99,7 @@ struct KernelSetTests {
         let comparison = FloatComparison(
           "\(test.name) [\(set), \(threads) threads]", observed: y.scalars, expected: expected.scalars)
         #expect(comparison.passes, "\(comparison)")
-        #expect(count == expectedCount, "\(set)")
+        #expect(count.withoutActivationReads == expectedCount.withoutActivationReads, "\(set)")
         outputs.append((set, y))
       }
     }
@@ -130,7 +130,7 @@ struct KernelSetTests {
     let names = ["bn", "relu", "swish", "sigmoid", "pool", "scale", "add"]
     for set in Self.available {
       let (observed, count) = run(FastBackend(threads: 2, kernels: set)!)
-      #expect(count == expectedCount)
+      #expect(count.withoutActivationReads == expectedCount.withoutActivationReads)
       for (name, (o, e)) in zip(names, zip(observed, expected)) {
         #expect(o.shape == e.shape)
         let comparison = FloatComparison(

@@ -1,0 +1,118 @@
+import X3DModel
+
+/// The compulsory memory traffic of one node executed on its own: every distinct element it must read (its input
+/// tensors, its weights and buffers) and every element it writes, once each, at the element type. What a cache
+/// could keep between nodes is not subtracted: this is the traffic of the node in isolation, the denominator of
+/// its arithmetic intensity.
+///
+/// | kind | activation elements read | parameter and buffer elements read | elements written |
+/// |---|---|---|---|
+/// | input | – | – | `N·3·T·S²` (the clip, materialised once) |
+/// | convolution | `N·Cin·Π distinct(n, k, s, p)` (padding taps read nothing) | `Cout·(Cin/g)·kt·kh·kw` (+ `Cout`) | output |
+/// | linear | input | `in·out + out` | output |
+/// | batch norm | input | `4·C` (γ, β, running mean, running variance) | output |
+/// | relu, swish, sigmoid, softmax | input | – | output |
+/// | global average pool, position mean | input | – | output |
+/// | average pool | `N·C·Π distinct(n, k, 1, 0)` | – | output |
+/// | channel scale | input + `N·C` (the gate) | – | output |
+/// | residual add | 2 · input | – | output |
+///
+/// `distinct(n, k, s, p)` is the number of input positions along one axis that some window covers: the windows
+/// start at `j·s − p` for `j` in `0..<out`, are `k` long and are clipped to `[0, n)`. When `k ≥ s` they
+/// overlap or touch, so it is the one span `[max(0, −p), min(n, (out−1)·s − p + k))`; when `k < s` (a strided 1×1×1
+/// shortcut) it is the sum of the clipped windows.
+public struct MemoryTraffic: Hashable, Sendable {
+  /// Distinct elements of the input tensors read.
+  public var activationElementsRead = 0
+  /// Distinct weight, bias and BatchNorm (γ, β, mean, variance) elements read.
+  public var parameterElementsRead = 0
+  /// Elements written to the output tensor.
+  public var elementsWritten = 0
+  /// Bytes per element.
+  public var elementBytes = 4
+
+  public init() {}
+
+  /// `(activation + parameter elements read) · element bytes`.
+  public var bytesRead: Int { (activationElementsRead + parameterElementsRead) * elementBytes }
+  /// `elements written · element bytes`.
+  public var bytesWritten: Int { elementsWritten * elementBytes }
+  /// `bytesRead + bytesWritten`.
+  public var bytes: Int { bytesRead + bytesWritten }
+
+  /// Arithmetic intensity: `flops / bytes` in FLOPs per byte, with the caller's FLOPs convention (the roofline
+  /// uses full FLOPs: 2 per multiply-add plus the elementwise work, ``LayerCost/fullFlops``). Zero when the node
+  /// moves no bytes.
+  public func arithmeticIntensity(flops: Int) -> Double {
+    bytes == 0 ? 0 : Double(flops) / Double(bytes)
+  }
+}
+
+extension MemoryTraffic {
+  /// The traffic of one copy of `node` at `elementType`. Pure function of the node's kind and shapes; every product
+  /// overflow-checked.
+  public static func of(_ node: LayerNode, elementType: ElementType = .f32) throws(ConfigurationError)
+    -> MemoryTraffic
+  {
+    let checked = Checked(path: node.path)
+    var traffic = MemoryTraffic()
+    traffic.elementBytes = elementType.byteCount
+    let input = try checked.elements(of: node, output: false)
+    traffic.elementsWritten = try checked.elements(of: node, output: true)
+    let shape = node.inputShape
+    let out = node.outputShape
+    switch node.kind {
+    case .input:
+      break
+    case .convolution(let conv):
+      let positions = try checked.product(
+        distinct(shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, out.frames),
+        distinct(shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, out.height),
+        distinct(shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, out.width),
+        try checked.product(shape.batch, shape.channels))
+      traffic.activationElementsRead = positions
+      traffic.parameterElementsRead = try checked.sum(
+        checked.product(
+          checked.product(conv.outChannels, conv.inChannels / conv.groups),
+          conv.kernel.volume),
+        conv.hasBias ? conv.outChannels : 0)
+    case .linear(let linear):
+      traffic.activationElementsRead = input
+      traffic.parameterElementsRead = try checked.sum(
+        checked.product(linear.inFeatures, linear.outFeatures), linear.hasBias ? linear.outFeatures : 0)
+    case .batchNorm:
+      traffic.activationElementsRead = input
+      traffic.parameterElementsRead = try checked.product(4, shape.channels)
+    case .relu, .swish, .sigmoid, .softmax, .globalAveragePool, .positionMean:
+      traffic.activationElementsRead = input
+    case .averagePool(let kernel):
+      traffic.activationElementsRead = try checked.product(
+        distinct(shape.frames, kernel.t, 1, 0, out.frames), distinct(shape.height, kernel.h, 1, 0, out.height),
+        distinct(shape.width, kernel.w, 1, 0, out.width), try checked.product(shape.batch, shape.channels))
+    case .channelScale:
+      traffic.activationElementsRead = try checked.sum(input, checked.product(shape.batch, shape.channels))
+    case .residualAdd:
+      traffic.activationElementsRead = try checked.product(2, input)
+    }
+    _ = try checked.product(traffic.activationElementsRead + traffic.parameterElementsRead, traffic.elementBytes)
+    _ = try checked.product(traffic.elementsWritten, traffic.elementBytes)
+    return traffic
+  }
+
+  /// Input positions along one axis covered by at least one of `outputs` windows of length `kernel` starting at
+  /// `j·stride − padding`, clipped to `[0, extent)`.
+  static func distinct(_ extent: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ outputs: Int) -> Int {
+    guard outputs > 0, extent > 0 else { return 0 }
+    if kernel >= stride {
+      let low = max(0, -padding)
+      let high = min(extent, (outputs - 1) * stride - padding + kernel)
+      return max(0, high - low)
+    }
+    var count = 0
+    for j in 0..<outputs {
+      let start = j * stride - padding
+      count += max(0, min(extent, start + kernel) - max(0, start))
+    }
+    return count
+  }
+}

@@ -1,0 +1,90 @@
+import CostModel
+import X3DModel
+
+/// Which term of the roofline sets a node's time.
+public enum Bound: String, Sendable, CaseIterable {
+  /// `FLOPs / (peak·e)` is the larger term.
+  case compute
+  /// `bytes / (bandwidth·m)` is the larger term.
+  case memory
+  /// The fixed cost `o` exceeds both.
+  case overhead
+}
+
+/// A node's predicted time.
+public struct NodePrediction: Hashable, Sendable {
+  public var seconds: Double
+  public var bound: Bound
+  /// Zero for the input clip.
+  public static let none = NodePrediction(seconds: 0, bound: .overhead)
+}
+
+/// The roofline of one profile at one element type, per node:
+///
+/// `time = max(F / (P·e), B / (W·m)) + o`
+///
+/// with `F` the node's full FLOPs (2 per multiply-add plus elementwise work, ``LayerCost/fullFlops``), `B` its
+/// compulsory bytes read and written (``MemoryTraffic``), `P` the peak FLOP/s at the element type, `W` the memory
+/// bandwidth and `e, m, o` the parameters of the node's ``NodeClass`` (1, 1, 0 without calibration: the bound
+/// itself). The input clip takes no time.
+public struct Roofline: Sendable {
+  public let profile: HardwareProfile
+  public let elementType: ElementType
+  /// Per class: seconds per FLOP `1/(P·e)`, seconds per byte `1/(W·m)`, overhead `o`.
+  let rates: [(perFlop: Double, perByte: Double, overhead: Double)]
+
+  public init(_ profile: HardwareProfile, elementType: ElementType) throws(LatencyError) {
+    let peak = try profile.peak(elementType)
+    self.profile = profile
+    self.elementType = elementType
+    rates = NodeClass.allCases.map { nodeClass in
+      let p = profile.parameters(nodeClass)
+      return (
+        1 / (peak * p.computeEfficiency), 1 / (profile.memoryBytesPerSecond * p.memoryEfficiency),
+        p.overheadSeconds
+      )
+    }
+  }
+
+  /// The time of a node of `nodeClass` with `flops` full FLOPs moving `bytes` bytes.
+  @inline(__always)
+  public func predict(flops: Int, bytes: Int, nodeClass: NodeClass) -> NodePrediction {
+    let rate = rates[nodeClass.index]
+    let compute = Double(flops) * rate.perFlop
+    let memory = Double(bytes) * rate.perByte
+    let roof = max(compute, memory)
+    let bound: Bound = rate.overhead > roof ? .overhead : compute >= memory ? .compute : .memory
+    return NodePrediction(seconds: roof + rate.overhead, bound: bound)
+  }
+
+  /// The time of one copy of `node` whose cost is `cost`, at this roofline's element type.
+  public func predict(_ node: LayerNode, cost: LayerCost) throws(ConfigurationError) -> NodePrediction {
+    guard let nodeClass = NodeClass(node) else { return .none }
+    let traffic = try MemoryTraffic.of(node, elementType: elementType)
+    return predict(flops: cost[.flops], bytes: traffic.bytes, nodeClass: nodeClass)
+  }
+
+  /// Predicted seconds of a whole network: the sum over its nodes (each copy counted).
+  public func predict(_ graph: LayerGraph) throws(ConfigurationError) -> Double {
+    var total = 0.0
+    for node in graph.nodes {
+      let cost = try CostFormulas.cost(of: node)
+      total += try predict(node, cost: cost).seconds * Double(node.repeatCount)
+    }
+    return total
+  }
+}
+
+extension NodeClass {
+  /// Position in ``allCases``.
+  var index: Int {
+    switch self {
+    case .stem: 0
+    case .pointwise: 1
+    case .depthwise: 2
+    case .se: 3
+    case .elementwise: 4
+    case .head: 5
+    }
+  }
+}
