@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "CostModel", targets: ["CostModel"]),
     .library(name: "ReferenceExecutor", targets: ["ReferenceExecutor"]),
     .library(name: "SweepStore", targets: ["SweepStore"]),
+    .library(name: "Charts", targets: ["Charts"]),
     .library(name: "ExpansionSearch", targets: ["ExpansionSearch"]),
   ],
   dependencies: [
@@ -39,6 +40,9 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]),
 
+    // MARK: Figures: scatter and frontier plots as SVG and PDF, label placement (no SQL, no formulas)
+    .target(name: "Charts"),
+
     // MARK: Forward expansion, backward contraction
     .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "SweepStore", "ReferenceExecutor"]),
 
@@ -46,7 +50,7 @@ let package = Package(
     .executableTarget(
       name: "x3d-cost",
       dependencies: [
-        "X3DModel", "CostModel", "ReferenceExecutor", "SweepStore", "ExpansionSearch",
+        "X3DModel", "CostModel", "ReferenceExecutor", "SweepStore", "ExpansionSearch", "Charts",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -59,6 +63,11 @@ let package = Package(
       name: "x3d-exec-bench", dependencies: ["ReferenceExecutor", "X3DModel"],
       swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]),
 
+    // MARK: Pareto frontier at scale against one SQL query (swift run -c release x3d-pareto-bench DB SWEEP)
+    .executableTarget(
+      name: "x3d-pareto-bench",
+      dependencies: ["SweepStore", .product(name: "GRDB", package: "GRDB.swift")]),
+
     // MARK: Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),
@@ -68,6 +77,7 @@ let package = Package(
       name: "SweepStoreTests",
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
   ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SweepStore
 
 extension X3DCost {
@@ -28,9 +29,9 @@ extension X3DCost {
       let xColumn = try results.column(named: x)
       let yColumn = try results.column(named: y)
       let maximize = direction.map { $0 == .maximize } ?? yColumn.higherIsBetter
-      let frontier = try results.pareto(sweep: sweep, x: xColumn, y: yColumn, maximizeY: maximize)
+      let pareto = try results.pareto(sweep: sweep, x: xColumn, y: yColumn, maximizeY: maximize)
       var rows: [[QueryResult.Cell]] = []
-      for point in frontier {
+      for point in pareto.allFrontierPoints {
         rows.append([
           .text(point.preset.map(PlotPoint.displayName) ?? ""), .text(point.label),
           .text(point.dataset ?? ""), Self.cell(point.x), Self.cell(point.y),
@@ -40,6 +41,14 @@ extension X3DCost {
       let result = QueryResult(
         columns: ["preset", "configuration", "dataset", x, y, "key"], rows: rows)
       print(Query.render(result, format), terminator: "")
+      if let note = Self.nonFiniteNote(pareto.nonFinite) {
+        FileHandle.standardError.write(Data((note + "\n").utf8))
+      }
+    }
+
+    /// `3 points with non-finite values left out`, or nil when there were none.
+    static func nonFiniteNote(_ count: Int) -> String? {
+      count == 0 ? nil : "\(count) point\(count == 1 ? "" : "s") with non-finite values left out"
     }
 
     static func cell(_ value: Double) -> QueryResult.Cell {

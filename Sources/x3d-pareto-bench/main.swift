@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import SweepStore
+
+/// Pareto frontier at scale: `ResultsStore.pareto` (rows streamed in x order, the running frontier kept) against
+/// one SQLite window-function query that computes the same frontier, on the same sweep, interleaved.
+///
+/// `x3d-pareto-bench DB SWEEP [ROUNDS]` runs each side ROUNDS times (default 3) in a fresh child process, A B A B …,
+/// and reports wall time and peak resident memory (`ru_maxrss` of the child) per run, their medians and the ratios
+/// streamed / SQL. The frontier is macs (x, minimised) against params (y, minimised); both sides must find the same
+/// configurations. `x3d-pareto-bench --child stream|sql DB SWEEP` is one measured run (prints the frontier's ids).
+
+func child(_ mode: String, _ path: String, _ sweep: String) throws {
+  let store = try ResultsStore(path: path, access: .readOnly)
+  var ids: [String] = []
+  switch mode {
+  case "stream":
+    let result = try store.pareto(
+      sweep: sweep, x: store.column(named: "macs"), y: store.column(named: "params"), maximizeY: false)
+    ids = result.allFrontierPoints.map(\.configKey)
+  case "sql":
+    let queue = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+    ids = try queue.read { db in
+      try String.fetchAll(
+        db,
+        sql: """
+          SELECT key FROM (
+            SELECT c.key, c.params AS y, min(c.params) OVER (
+              ORDER BY c.macs, c.params, c.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best
+            FROM configs c WHERE c.sweep_id = (SELECT id FROM sweeps WHERE name = ?))
+          WHERE best IS NULL OR y < best
+          """, arguments: [sweep])
+    }
+  default:
+    throw CocoaError(.featureUnsupported)
+  }
+  print(ids.joined(separator: " "))
+}
+
+struct Run {
+  var seconds: Double
+  var peakMiB: Double
+  var output: String
+}
+
+/// Runs this executable with `arguments` and returns its wall time, peak RSS and standard output.
+func measure(_ arguments: [String]) throws -> Run {
+  let pipe = Pipe()
+  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  posix_spawn_file_actions_adddup2(&actions, pipe.fileHandleForWriting.fileDescriptor, 1)
+  let argv = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  let start = ContinuousClock.now
+  guard posix_spawn(&pid, CommandLine.arguments[0], &actions, nil, argv, environ) == 0 else {
+    throw CocoaError(.executableLoad)
+  }
+  try pipe.fileHandleForWriting.close()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  var status: Int32 = 0
+  var usage = rusage()
+  _ = wait4(pid, &status, 0, &usage)
+  let elapsed = ContinuousClock.now - start
+  let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+  guard status == 0 else { throw CocoaError(.executableRuntimeMismatch) }
+  // Linux reports ru_maxrss in KiB.
+  return Run(
+    seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024,
+    output: String(decoding: data, as: UTF8.self))
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+func text(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--child", arguments.count == 4 {
+  try child(arguments[1], arguments[2], arguments[3])
+  exit(0)
+}
+guard arguments.count >= 2 else {
+  print("usage: x3d-pareto-bench DB SWEEP [ROUNDS]")
+  exit(2)
+}
+let (path, sweep) = (arguments[0], arguments[1])
+let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+var runs: [String: [Run]] = ["stream": [], "sql": []]
+for round in 1...rounds {
+  for mode in ["stream", "sql"] {
+    let run = try measure(["--child", mode, path, sweep])
+    runs[mode, default: []].append(run)
+    print("round \(round) \(mode): \(text(run.seconds)) s, peak \(text(run.peakMiB, 1)) MiB")
+  }
+}
+let same = runs["stream"]!.map(\.output) == runs["sql"]!.map(\.output)
+let frontier = runs["stream"]![0].output.split(separator: " ").count
+let (st, sq) = (runs["stream"]!, runs["sql"]!)
+print("frontier: \(frontier) configurations; same as SQL: \(same)")
+print(
+  "median time: stream \(text(median(st.map(\.seconds)))) s, SQL \(text(median(sq.map(\.seconds)))) s, "
+    + "ratio \(text(median(st.map(\.seconds)) / median(sq.map(\.seconds)))) "
+    + "(per-round ratios \(zip(st, sq).map { text($0.seconds / $1.seconds) }.joined(separator: ", ")))")
+print(
+  "median peak RSS: stream \(text(median(st.map(\.peakMiB)), 1)) MiB, SQL \(text(median(sq.map(\.peakMiB)), 1)) MiB, "
+    + "ratio \(text(median(st.map(\.peakMiB)) / median(sq.map(\.peakMiB))))")
+if !same { exit(1) }

@@ -1,0 +1,71 @@
+import Charts
+import Foundation
+import Testing
+
+/// Labels never overlap each other, a marker or density cell, or a frontier segment; those that fit nowhere are
+/// reported, never drawn on top of something.
+struct LabelPlacementTests {
+  /// Whether the segment crosses or touches the box (Liang–Barsky clipping).
+  func crosses(_ a: PagePoint, _ b: PagePoint, _ box: PageRect) -> Bool {
+    var (t0, t1) = (0.0, 1.0)
+    let (dx, dy) = (b.x - a.x, b.y - a.y)
+    for (p, q) in [(-dx, a.x - box.minX), (dx, box.maxX - a.x), (-dy, a.y - box.minY), (dy, box.maxY - a.y)] {
+      if p == 0 {
+        if q < 0 { return false }
+      } else {
+        let t = q / p
+        if p < 0 { t0 = max(t0, t) } else { t1 = min(t1, t) }
+        if t0 > t1 { return false }
+      }
+    }
+    return true
+  }
+
+  func check(_ figure: Figure) -> FigureLayout {
+    let layout = FigureLayout(figure)
+    let boxes = layout.placed.map(\.box)
+    for (i, box) in boxes.enumerated() {
+      #expect(layout.plot.contains(box), "label \(layout.placed[i].text) leaves the plot: \(box)")
+      for other in boxes[(i + 1)...] { #expect(!box.intersects(other), "labels overlap: \(box) \(other)") }
+      for marker in layout.markerBoxes { #expect(!box.intersects(marker), "label \(layout.placed[i].text) covers a marker \(marker)") }
+      for (a, b) in layout.frontierSegments {
+        #expect(!crosses(a, b, box), "label \(layout.placed[i].text) crosses the frontier \(a)–\(b)")
+      }
+    }
+    #expect(layout.placed.count + layout.omitted.count == figure.labels.count)
+    return layout
+  }
+
+  @Test func sparseCloudPlacesEveryLabel() {
+    let layout = check(FigureSamples.dense(count: 60, width: 432, labels: 6))
+    #expect(layout.omitted.isEmpty, "\(layout.omitted)")
+    #expect(layout.placed.count == 6)
+  }
+
+  @Test(arguments: [2_000, 100_000])
+  func denseCloudNeverOverlaps(count: Int) {
+    let layout = check(FigureSamples.dense(count: count, labels: 40))
+    // Some labels find room above the frontier; in a one-column figure not all 40 can.
+    #expect(layout.placed.count >= 3, "\(layout.placed.count) placed")
+    #expect(!layout.omitted.isEmpty)
+  }
+
+  @Test func cloudsBeyondTheLimitBecomeADensity() {
+    let figure = FigureSamples.dense(count: 100_000, labels: 0)
+    #expect(figure.series[0].cloud.isBinned)
+    #expect(figure.series[0].cloud.points.isEmpty)
+    #expect(figure.series[0].cloud.cells.reduce(0) { $0 + Int($1) } == 100_000)
+    #expect(figure.series[0].cloud.count == 100_000)
+  }
+
+  @Test func legendSitsOutsideThePlot() {
+    let figure = FigureSamples.dense(count: 300, labels: 0)
+    let layout = FigureLayout(figure)
+    let legendTexts = layout.marks.compactMap { mark -> PagePoint? in
+      if case .text(let text, let at, _, _, _, _) = mark, text == "Pareto frontier" || text == "configurations" { return at }
+      return nil
+    }
+    #expect(legendTexts.count == 2)
+    for at in legendTexts { #expect(at.y > layout.plot.maxY, "legend at \(at) inside \(layout.plot)") }
+  }
+}
