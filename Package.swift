@@ -78,6 +78,6 @@ let package = Package(
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore"]),
   ]
 )

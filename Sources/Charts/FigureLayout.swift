@@ -5,8 +5,9 @@ import Foundation
 /// Layout: the y tick labels and y title on the left, x tick labels, x title and the legend (one entry per series,
 /// flowing in rows) below the plot, so the legend never covers data. Clouds are drawn first and translucent; each
 /// frontier is a line with solid markers on top. Labels are then placed greedily, in the order given: for each, the
-/// first of 16 candidate positions around its point (8 directions, two distances) whose box stays inside the plot
-/// and touches no marker, frontier line or earlier label; a label with no free candidate is left out.
+/// first of 80 candidate positions around its point (16 directions, five distances) whose box stays inside the plot
+/// and touches no marker, frontier line or earlier label (the three farther rings also need a free leader line from the
+/// point's ring to the box); a label with no free candidate is left out.
 public struct FigureLayout: Sendable {
   public private(set) var marks: [Mark] = []
   /// The plot area (inside the axes).
@@ -18,6 +19,8 @@ public struct FigureLayout: Sendable {
   /// Boxes of every marker and density cell drawn in the plot, and the frontier segments (for checks).
   public private(set) var markerBoxes: [PageRect] = []
   public private(set) var frontierSegments: [(PagePoint, PagePoint)] = []
+  /// Lines from a ring to a label placed away from its point.
+  public private(set) var leaders: [(PagePoint, PagePoint)] = []
 
   /// Colour-blind-safe palette (Okabe–Ito).
   static let palette: [RGB] = [
@@ -153,7 +156,16 @@ public struct FigureLayout: Sendable {
       }
     }
 
-    // Labels, greedily.
+    // Labelled points get a ring, so that a reader sees which point a label names.
+    let ring = markerRadius * 1.35 + 1.2
+    for label in figure.labels where figure.x.accepts(label.point.x) && figure.y.accepts(label.point.y) {
+      let center = PagePoint(px(label.point.x), py(label.point.y))
+      marks.append(.marker(.circle, center: center, radius: ring, fill: nil, stroke: .black, opacity: 1))
+      let box = Self.box(center, ring + 0.3)
+      markerBoxes.append(box)
+      grid.mark(box)
+    }
+    // Labels, greedily: beside the point first, then farther out with a leader line.
     for label in figure.labels {
       guard figure.x.accepts(label.point.x), figure.y.accepts(label.point.y) else {
         omitted.append(label.text)
@@ -163,25 +175,43 @@ public struct FigureLayout: Sendable {
       let width = Helvetica.width(label.text, size: font, bold: label.bold)
       let ascent = font * Helvetica.capHeight
       let descent = font * Helvetica.descender
-      var chosen: PageRect?
-      for distance in [markerRadius * 1.35 + 1.5, markerRadius * 1.35 + 1.5 + font] {
-        for (dx, dy) in [(1.0, -1.0), (1, 1), (-1, -1), (-1, 1), (1, 0), (-1, 0), (0, -1), (0, 1)] {
-          // The box's nearest corner or edge sits `distance` from the point in direction (dx, dy).
-          let minX = dx > 0 ? center.x + distance : dx < 0 ? center.x - distance - width : center.x - width / 2
-          let minY =
-            dy > 0 ? center.y + distance : dy < 0 ? center.y - distance - ascent - descent
-            : center.y - (ascent + descent) / 2
+      var chosen: (box: PageRect, leader: (PagePoint, PagePoint)?)?
+      // Rings of candidates: the box's nearest point sits `distance` from the point at one of 16 angles; the
+      // first two rings touch the point's ring, the farther ones need a leader line. The 2 pt margin keeps the box
+      // clear of the ring on the half-point grid.
+      let distances = [ring + 2, ring + 2 + font * 0.6, ring + 2 + font * 1.5, ring + 2 + font * 2.6, ring + 2 + font * 4]
+      search: for (step, distance) in distances.enumerated() {
+        for angle in Self.angles {
+          let (c, s) = (cos(angle), -sin(angle))
+          let anchor = PagePoint(center.x + distance * c, center.y + distance * s)
+          let minX = c > 0.38 ? anchor.x : c < -0.38 ? anchor.x - width : anchor.x - width / 2
+          let minY = s > 0.38 ? anchor.y : s < -0.38 ? anchor.y - ascent - descent : anchor.y - (ascent + descent) / 2
           let box = PageRect(minX: minX, minY: minY, maxX: minX + width, maxY: minY + ascent + descent)
-          if area.insetBy(1).contains(box) && grid.isFree(box) {
-            chosen = box
-            break
+          guard area.insetBy(1).contains(box), grid.isFree(box.insetBy(-0.5)) else { continue }
+          if step < 2 {
+            chosen = (box, nil)
+            break search
+          }
+          // A leader from just outside the ring to the box's nearest point, clear of everything else.
+          let end = PagePoint(
+            Swift.min(Swift.max(center.x, box.minX), box.maxX), Swift.min(Swift.max(center.y, box.minY), box.maxY))
+          let length = hypot(end.x - center.x, end.y - center.y)
+          let start = PagePoint(
+            center.x + (end.x - center.x) * (ring + 1.5) / length, center.y + (end.y - center.y) * (ring + 1.5) / length)
+          if grid.isFree(segment: start, end, halfWidth: 0.4) {
+            chosen = (box, (start, end))
+            break search
           }
         }
-        if chosen != nil { break }
       }
-      guard let box = chosen else {
+      guard let (box, leader) = chosen else {
         omitted.append(label.text)
         continue
+      }
+      if let (start, end) = leader {
+        marks.append(.polyline([start, end], stroke: .frame, lineWidth: 0.4, opacity: 1))
+        grid.mark(segment: start, end, halfWidth: 0.5)
+        leaders.append((start, end))
       }
       marks.append(.text(label.text, at: PagePoint(box.minX, box.minY + ascent), size: font, bold: label.bold, anchor: .start, vertical: false))
       placed.append((label.text, box))
@@ -210,6 +240,11 @@ public struct FigureLayout: Sendable {
       }
     }
   }
+
+  /// Candidate directions, radians counter-clockwise from +x: the diagonals first (a label reads best beside and
+  /// above or below its point), then the axes, then the eight in between.
+  static let angles: [Double] = [45.0, 135, 315, 225, 0, 180, 90, 270, 22.5, 157.5, 337.5, 202.5, 67.5, 112.5, 292.5, 247.5]
+    .map { $0 * Double.pi / 180 }
 
   static func box(_ center: PagePoint, _ radius: Double) -> PageRect {
     PageRect(minX: center.x - radius, minY: center.y - radius, maxX: center.x + radius, maxY: center.y + radius)
@@ -255,6 +290,17 @@ struct Occupancy {
       let point = PagePoint(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)
       mark(FigureLayout.box(point, halfWidth))
     }
+  }
+
+  /// Whether every cell within `halfWidth` of the segment is free.
+  func isFree(segment a: PagePoint, _ b: PagePoint, halfWidth: Double) -> Bool {
+    let length = hypot(b.x - a.x, b.y - a.y)
+    let steps = Swift.max(1, Int(length / (Self.cell / 4)))
+    for step in 0...steps {
+      let t = Double(step) / Double(steps)
+      if !isFree(FigureLayout.box(PagePoint(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t), halfWidth)) { return false }
+    }
+    return true
   }
 
   func isFree(_ box: PageRect) -> Bool {

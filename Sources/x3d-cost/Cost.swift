@@ -17,7 +17,7 @@ extension X3DCost {
     @Option(help: "Headline figure: paper (conv+linear MACs), fvcore (MACs + 2·BN elements) or flops (full FLOPs).")
     var convention: Convention = .paper
 
-    @Option(help: "table, json, csv or markdown.")
+    @Option(help: "table, json, csv (tidy: JSON keys as columns, plain numbers) or markdown.")
     var format: OutputFormat = .table
 
     @Flag(help: "One row per node, with SlowFast path names.")
@@ -32,6 +32,12 @@ extension X3DCost {
       let view = CostView(
         report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage)
       print(try view.render(format), terminator: "")
+      if format == .csv && (perLayer || perStage) {
+        FileHandle.standardError.write(
+          Data(
+            ("note: the CSV holds one row per \(perLayer ? "node" : "stage"); macs, params and activations are its "
+              + "column sums, and the totals with memory are in the CSV without --per-layer/--per-stage\n").utf8))
+      }
     }
   }
 }

@@ -13,7 +13,7 @@ struct CostView {
   func render(_ format: OutputFormat) throws -> String {
     switch format {
     case .json: return try CostJSON(self).encoded()
-    case .csv: return sections(csv: true)
+    case .csv: return try CostCSV(json: CostJSON(self)).render(perLayer: perLayer, perStage: perStage)
     case .table, .markdown: return text(format)
     }
   }
@@ -27,13 +27,6 @@ struct CostView {
     if perStage { out += "\n" + stageTable().render(format) }
     if perLayer { out += "\n" + layerTable().render(format) }
     return out
-  }
-
-  /// CSV holds one table: layers, else stages, else totals.
-  private func sections(csv: Bool) -> String {
-    if perLayer { return layerTable().render(.csv) }
-    if perStage { return stageTable().render(.csv) }
-    return totalsTable().render(.csv)
   }
 
   private func summary() -> String {

@@ -5,18 +5,20 @@ import SweepStore
 /// Pareto frontier at scale: `ResultsStore.pareto` (rows streamed in x order, the running frontier kept) against
 /// one SQLite window-function query that computes the same frontier, on the same sweep, interleaved.
 ///
-/// `x3d-pareto-bench DB SWEEP [ROUNDS]` runs each side ROUNDS times (default 3) in a fresh child process, A B A B …,
-/// and reports wall time and peak resident memory (`ru_maxrss` of the child) per run, their medians and the ratios
-/// streamed / SQL. The frontier is macs (x, minimised) against params (y, minimised); both sides must find the same
-/// configurations. `x3d-pareto-bench --child stream|sql DB SWEEP` is one measured run (prints the frontier's ids).
+/// `x3d-pareto-bench DB SWEEP [ROUNDS [X Y maximize|minimize]]` runs each side ROUNDS times (default 3) in a fresh
+/// child process, A B A B …, and reports wall time and peak resident memory (`ru_maxrss` of the child) per run,
+/// their medians and the ratios streamed / SQL. The default frontier is params (x, minimised) against macs (y,
+/// maximised: the most compute a parameter budget buys), about a hundred points on a grid sweep; both sides must
+/// find the same configurations. `x3d-pareto-bench --child stream|sql DB SWEEP X Y DIRECTION` is one measured run
+/// (prints the frontier's keys).
 
-func child(_ mode: String, _ path: String, _ sweep: String) throws {
+func child(_ mode: String, _ path: String, _ sweep: String, _ x: String, _ y: String, _ maximize: Bool) throws {
   let store = try ResultsStore(path: path, access: .readOnly)
   var ids: [String] = []
   switch mode {
   case "stream":
     let result = try store.pareto(
-      sweep: sweep, x: store.column(named: "macs"), y: store.column(named: "params"), maximizeY: false)
+      sweep: sweep, x: store.column(named: x), y: store.column(named: y), maximizeY: maximize)
     ids = result.allFrontierPoints.map(\.configKey)
   case "sql":
     let queue = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
@@ -25,10 +27,11 @@ func child(_ mode: String, _ path: String, _ sweep: String) throws {
         db,
         sql: """
           SELECT key FROM (
-            SELECT c.key, c.params AS y, min(c.params) OVER (
-              ORDER BY c.macs, c.params, c.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best
+            SELECT c.key, c.\(y) AS y, \(maximize ? "max" : "min")(c.\(y)) OVER (
+              ORDER BY c.\(x), c.\(y) \(maximize ? "DESC" : "ASC"), c.id
+              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best
             FROM configs c WHERE c.sweep_id = (SELECT id FROM sweeps WHERE name = ?))
-          WHERE best IS NULL OR y < best
+          WHERE best IS NULL OR y \(maximize ? ">" : "<") best
           """, arguments: [sweep])
     }
   default:
@@ -74,20 +77,27 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 func text(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "--child", arguments.count == 4 {
-  try child(arguments[1], arguments[2], arguments[3])
+if arguments.first == "--child", arguments.count == 7 {
+  try child(arguments[1], arguments[2], arguments[3], arguments[4], arguments[5], arguments[6] == "maximize")
   exit(0)
 }
-guard arguments.count >= 2 else {
-  print("usage: x3d-pareto-bench DB SWEEP [ROUNDS]")
+guard arguments.count == 2 || arguments.count == 3 || arguments.count == 6 else {
+  print("usage: x3d-pareto-bench DB SWEEP [ROUNDS [X Y maximize|minimize]]")
   exit(2)
 }
 let (path, sweep) = (arguments[0], arguments[1])
 let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+let axes = arguments.count == 6 ? Array(arguments[3...5]) : ["params", "macs", "maximize"]
+let numeric = ResultColumn.configColumns.filter { !$0.isText }.map(\.name)
+guard numeric.contains(axes[0]), numeric.contains(axes[1]), ["maximize", "minimize"].contains(axes[2]) else {
+  print("X and Y are numeric columns of configs (\(numeric.joined(separator: ", "))); the direction maximize or minimize")
+  exit(2)
+}
+print("frontier of \(axes[0]) (minimised) against \(axes[1]) (\(axes[2])d) in sweep \(sweep)")
 var runs: [String: [Run]] = ["stream": [], "sql": []]
 for round in 1...rounds {
   for mode in ["stream", "sql"] {
-    let run = try measure(["--child", mode, path, sweep])
+    let run = try measure(["--child", mode, path, sweep] + axes)
     runs[mode, default: []].append(run)
     print("round \(round) \(mode): \(text(run.seconds)) s, peak \(text(run.peakMiB, 1)) MiB")
   }

@@ -119,7 +119,7 @@ struct StoreCommandTests {
 
     let latex = try CommandRunner.run(
       ["export", "--sweep", "grid", "--format", "latex", "--columns", "preset,macs,params_no_bn,top1"], in: here)
-    #expect(latex.standardOutput.contains("m & 4.73 & 3.76 & 76.2 \\\\"), "\(latex.standardOutput)")
+    #expect(latex.standardOutput.contains("X3D-M & 4.73 & 3.76 & 76.2 \\\\"), "\(latex.standardOutput)")
   }
 
   @Test func twoProcessesSweepingOneDatabaseLoseNothing() throws {

@@ -33,7 +33,10 @@ enum FigureSamples {
     for point in all.sorted(by: { $0.x < $1.x || ($0.x == $1.x && $0.y > $1.y) }) where point.y > (frontier.last?.y ?? -1) {
       frontier.append(point)
     }
-    let labelled = frontier.prefix(labels).enumerated().map { FigureLabel(text: "X3D-\($0.offset)", point: $0.element) }
+    // Labels spread along the frontier (every k-th point), as presets are.
+    let stride = Swift.max(1, frontier.count / Swift.max(labels, 1))
+    let spread = Swift.stride(from: 0, to: frontier.count, by: stride).prefix(labels).map { frontier[$0] }
+    let labelled = spread.enumerated().map { FigureLabel(text: "X3D-\($0.offset)", point: $0.element) }
     return Figure(
       x: x, y: y, series: [FigureSeries(name: "", cloud: cloud, frontier: frontier)], labels: Array(labelled),
       width: width)

@@ -31,6 +31,8 @@ struct LabelPlacementTests {
       for (a, b) in layout.frontierSegments {
         #expect(!crosses(a, b, box), "label \(layout.placed[i].text) crosses the frontier \(a)–\(b)")
       }
+      // Only its own leader line may touch a label.
+      #expect(layout.leaders.count(where: { crosses($0.0, $0.1, box) }) <= 1)
     }
     #expect(layout.placed.count + layout.omitted.count == figure.labels.count)
     return layout
