@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Values are given in stored units and shown divided by `divisor` (1e9 for "multiply-adds (G)"). A linear axis
 /// spans the data padded by 4 % of its extent; a log axis spans the data padded by 4 % of its extent in decades
-/// (never out to the next whole decade). Ticks are 1, 2 or 5 × 10ⁿ steps on a linear axis, and 10ⁿ (with 2× and 5×
+/// (never out to the next whole decade). Ticks are 1, 2 or 5 × 10ⁿ steps on a linear axis, the one closest to the wanted count,, and 10ⁿ (with 2× and 5×
 /// when the axis spans less than three decades, every integer multiple when it spans less than one) on a log axis.
 public struct ChartAxis: Sendable, Equatable {
   public var title: String
@@ -73,7 +73,7 @@ public struct ChartAxis: Sendable, Equatable {
       }
       return ticks
     }
-    let step = Self.niceStep((upper - lower) / Double(Swift.max(target, 2)))
+    let step = Self.step(span: upper - lower, target: Swift.max(target, 2))
     var ticks: [Double] = []
     var index = (lower / step).rounded(.up)
     while index * step <= upper + step * 1e-9 {
@@ -102,13 +102,19 @@ public struct ChartAxis: Sendable, Equatable {
     return shown.map { String(format: "%.\(decimals)f", $0) }
   }
 
-  /// 1, 2 or 5 times a power of ten, at least `rough`.
-  static func niceStep(_ rough: Double) -> Double {
-    let magnitude = pow(10, floor(log10(rough)))
-    for multiple in [1.0, 2, 5, 10] where multiple * magnitude >= rough * (1 - 1e-12) {
-      return multiple * magnitude
+  /// The 1, 2 or 5 × 10ⁿ step that puts closest to `target` ticks on `span` (the larger step on a tie).
+  static func step(span: Double, target: Int) -> Double {
+    let magnitude = pow(10, floor(log10(span / Double(target))))
+    var best = magnitude
+    var bestMiss = Double.infinity
+    for multiple in [1.0, 2, 5, 10] {
+      let miss = Swift.abs(span / (multiple * magnitude) - Double(target))
+      if miss <= bestMiss {
+        best = multiple * magnitude
+        bestMiss = miss
+      }
     }
-    return 10 * magnitude
+    return best
   }
 
   private static func trimmed(_ text: String) -> String {

@@ -6,7 +6,7 @@ import Foundation
 /// flowing in rows) below the plot, so the legend never covers data. Clouds are drawn first and translucent; each
 /// frontier is a line with solid markers on top. Labels are then placed greedily, in the order given: for each, the
 /// first of 80 candidate positions around its point (16 directions, five distances) whose box stays inside the plot
-/// and touches no marker, frontier line or earlier label (the three farther rings also need a free leader line from the
+/// and touches no marker, frontier line or earlier label (the four farther rings also need a free leader line from the
 /// point's ring to the box); a label with no free candidate is left out.
 public struct FigureLayout: Sendable {
   public private(set) var marks: [Mark] = []
@@ -177,7 +177,7 @@ public struct FigureLayout: Sendable {
       let descent = font * Helvetica.descender
       var chosen: (box: PageRect, leader: (PagePoint, PagePoint)?)?
       // Rings of candidates: the box's nearest point sits `distance` from the point at one of 16 angles; the
-      // first two rings touch the point's ring, the farther ones need a leader line. The 2 pt margin keeps the box
+      // first ring touches the point's ring, the farther ones need a leader line. The 2 pt margin keeps the box
       // clear of the ring on the half-point grid.
       let distances = [ring + 2, ring + 2 + font * 0.6, ring + 2 + font * 1.5, ring + 2 + font * 2.6, ring + 2 + font * 4]
       search: for (step, distance) in distances.enumerated() {
@@ -188,7 +188,7 @@ public struct FigureLayout: Sendable {
           let minY = s > 0.38 ? anchor.y : s < -0.38 ? anchor.y - ascent - descent : anchor.y - (ascent + descent) / 2
           let box = PageRect(minX: minX, minY: minY, maxX: minX + width, maxY: minY + ascent + descent)
           guard area.insetBy(1).contains(box), grid.isFree(box.insetBy(-0.5)) else { continue }
-          if step < 2 {
+          if step == 0 {
             chosen = (box, nil)
             break search
           }

@@ -32,11 +32,15 @@ public struct ExportTable: Sendable {
   /// Header overrides (`--columns macs:GFLOPs`), nil for the column's own.
   public var headers: [String?]
   public var result: QueryResult
+  /// Sentences about the table (which dataset and test protocol a metric comes from, the sweep's views): LaTeX
+  /// comments, and lines after a Markdown table.
+  public var notes: [String]
 
-  public init(columns: [ResultColumn], headers: [String?]? = nil, result: QueryResult) {
+  public init(columns: [ResultColumn], headers: [String?]? = nil, result: QueryResult, notes: [String] = []) {
     self.columns = columns
     self.headers = headers ?? columns.map { _ in nil }
     self.result = result
+    self.notes = notes
   }
 
   public func render(_ format: ExportFormat, _ options: ExportOptions = ExportOptions()) -> String {
@@ -46,9 +50,10 @@ public struct ExportTable: Sendable {
         [zip(columns, headers).map { $1 ?? $0.name }] + result.rows.map { $0.map(\.description) })
     case .markdown:
       let cells = scaledRows(options)
-      return TableText.markdown(
+      let table = TableText.markdown(
         headers: zip(columns, headers).map { $1 ?? $0.display.header }, rightAligned: columns.map { !$0.isText },
         rows: cells.map { row in row.map { $0.bold ? "**\($0.text)**" : $0.text } })
+      return notes.isEmpty ? table : table + "\n" + notes.joined(separator: "\n") + "\n"
     case .latex:
       return latex(options)
     }
@@ -138,6 +143,7 @@ public struct ExportTable: Sendable {
     if columns.contains(where: { $0.name == "macs" }) {
       lines.append("% GFLOPs: multiply-adds of conv and linear layers (the X3D paper's FLOPs), 10^9")
     }
+    lines += notes.map { "% " + $0 }
     if options.fit {
       lines.append("\\resizebox{\\linewidth}{!}{%")
     } else {

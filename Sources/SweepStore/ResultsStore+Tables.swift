@@ -70,6 +70,11 @@ extension ResultsStore {
     }
   }
 
+  /// The datasets that measured `metric` on some configuration of the sweep, by name.
+  public func datasets(measuring metric: String, sweep: String) throws(StoreError) -> [String] {
+    try datasets(measuring: metric, sweepID: try self.sweep(named: sweep).id)
+  }
+
   private func datasets(measuring metric: String, sweepID: Int64) throws(StoreError) -> [String] {
     try read { db in
       try String.fetchAll(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CostModel
 import Foundation
+import SweepStore
 import X3DModel
 
 extension X3DCost {
@@ -20,17 +21,27 @@ extension X3DCost {
     @Option(help: "table, json, csv (tidy: JSON keys as columns, plain numbers) or markdown.")
     var format: OutputFormat = .table
 
+    @Option(help: "Multi-view testing CLIPSxCROPS (10x3): the cost per view and per video (× clips × crops).")
+    var views: String?
+
     @Flag(help: "One row per node, with SlowFast path names.")
     var perLayer = false
 
     @Flag(help: "One row per stage: stem, res2…res5, head.")
     var perStage = false
 
+    func validate() throws {
+      if let views, TestViews(views) == nil {
+        throw ValidationError("--views '\(views)' is not CLIPSxCROPS with each from 1 to 1000 (e.g. 10x3)")
+      }
+    }
+
     func run() throws {
       let configuration = try model.resolve()
       let report = try CostReport(configuration, elementType: dtype, perLayer: perLayer || perStage)
       let view = CostView(
-        report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage)
+        report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage,
+        views: views.flatMap(TestViews.init))
       print(try view.render(format), terminator: "")
       if format == .csv && (perLayer || perStage) {
         FileHandle.standardError.write(

@@ -5,7 +5,8 @@ import SweepStore
 /// disagree: every column is a JSON key with the JSON name, every value a plain number (no separators, no units)
 /// or a word; shapes and kernel triples are joined with `x` (`1x3x16x224x224`).
 ///
-/// - without `--per-layer` or `--per-stage`: one row, the `config` keys then the `totals` keys;
+/// - without `--per-layer` or `--per-stage`: one row, the `config` keys, the `totals` keys and with `--views` the
+///   `views` keys prefixed `views_`;
 /// - with `--per-stage`: one row per stage, the `stages` keys;
 /// - with `--per-layer`: one row per node, every `layers` key. The totals are not in that table: MACs,
 ///   parameters, BN elements, activations and FLOPs are the column sums; the memory totals are in the one-row
@@ -28,7 +29,10 @@ struct CostCSV {
     } else {
       let config = object["config"] as? [String: Any] ?? [:]
       let totals = object["totals"] as? [String: Any] ?? [:]
-      records = [config.merging(totals) { first, _ in first }]
+      var record = config.merging(totals) { first, _ in first }
+      // `--views`: its keys with the prefix `views_` (`views_count`, `views_macs_per_video`).
+      for (key, value) in object["views"] as? [String: Any] ?? [:] { record["views_" + key] = value }
+      records = [record]
     }
     // Every key any record has (optional keys such as `kernel` are empty where absent).
     let keys = Set(records.flatMap(\.keys))

@@ -1,5 +1,6 @@
 import CostModel
 import Foundation
+import SweepStore
 import X3DModel
 
 /// Renders a ``CostReport`` for the terminal (table, Markdown, CSV) or as the JSON contract.
@@ -9,6 +10,8 @@ struct CostView {
   let convention: Convention
   let perLayer: Bool
   let perStage: Bool
+  /// Multi-view testing: costs per video are the costs per view × views.
+  var views: TestViews? = nil
 
   func render(_ format: OutputFormat) throws -> String {
     switch format {
@@ -24,6 +27,7 @@ struct CostView {
     var out = summary()
     out += "\n" + architectureTable().render(format)
     out += "\n" + totalsTable().render(format)
+    if let views { out += "\n" + viewsTable(views).render(format) }
     if perStage { out += "\n" + stageTable().render(format) }
     if perLayer { out += "\n" + layerTable().render(format) }
     return out
@@ -95,6 +99,24 @@ struct CostView {
       rows.insert(row, at: 0)
     }
     for row in rows { table.append([row.1, row.2, row.3]) }
+    return table
+  }
+
+  /// Per view and per video (`4.73 G × 30 = 142 G`) for the multiply-add and FLOP conventions.
+  private func viewsTable(_ views: TestViews) -> TextTable {
+    let t = report.totals
+    var table = TextTable([
+      ("\(views.description) = \(views.count) views", .left), ("per view", .right), ("× views", .right),
+      ("per video", .right),
+    ])
+    for (name, value) in [
+      (Convention.paper.label, t.macs), (Convention.fvcore.label, t.fvcoreFlops), (Convention.flops.label, t.flops),
+    ] {
+      let total = value.multipliedReportingOverflow(by: views.count)
+      table.append([
+        name, Quantity.decimal(value), "× \(views.count)", total.overflow ? "overflow" : Quantity.decimal(total.partialValue),
+      ])
+    }
     return table
   }
 

@@ -47,7 +47,26 @@ extension X3DCost {
       }
       let table = try results.table(sweep: sweep, columns: resolved)
       let options = ExportOptions(precision: precision, boldBest: boldBest, siunitx: siunitx, fit: fit)
-      print(ExportTable(columns: resolved, headers: headers, result: table).render(format, options), terminator: "")
+      let exported = ExportTable(
+        columns: resolved, headers: headers, result: table, notes: try Self.notes(results, sweep, resolved))
+      print(exported.render(format, options), terminator: "")
+    }
+
+    /// Which dataset and test protocol each metric column comes from, and the sweep's own views.
+    static func notes(_ results: ResultsStore, _ sweep: String, _ columns: [ResultColumn]) throws -> [String] {
+      var notes: [String] = []
+      let views = try results.datasetViews()
+      for column in columns {
+        guard case .measurement(let metric, let named) = column.source else { continue }
+        guard let dataset = try named ?? results.datasets(measuring: metric, sweep: sweep).first else { continue }
+        let protocolText = views[dataset].map { "\($0.description) views (\($0.count) per video)" } ?? "views not recorded"
+        notes.append("\(column.display.header): dataset \(dataset), \(protocolText)")
+      }
+      let sweepViews = try results.views(sweep: sweep)
+      if sweepViews != .single {
+        notes.append("Costs are per view; the sweep is tested with \(sweepViews.description) views: × \(sweepViews.count) per video")
+      }
+      return notes
     }
   }
 }

@@ -40,6 +40,9 @@ extension X3DCost {
     )
     var standard = false
 
+    @Option(help: "Multi-view test protocol CLIPSxCROPS (10x3): stored with the sweep; costs per video = per view × views.")
+    var views: String?
+
     @Option(help: "Configurations per transaction.")
     var batchSize = 50_000
 
@@ -55,6 +58,10 @@ extension X3DCost {
         throw ValidationError("give the sweep a --name (or use --standard)")
       }
       guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+      if let views, TestViews(views) == nil {
+        throw ValidationError("--views '\(views)' is not CLIPSxCROPS with each from 1 to 1000 (e.g. 10x3)")
+      }
+      if standard && views != nil { throw ValidationError("--standard takes no --views") }
       guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
     }
 
@@ -98,6 +105,7 @@ extension X3DCost {
         },
         shouldStop: { Interruption.requested })
       bar.finish()
+      if let views = views.flatMap(TestViews.init) { try results.setViews(views, sweep: outcome.state.name) }
       print(Self.summary(outcome, seconds: Date().timeIntervalSince(started)))
       if outcome.interrupted {
         print(

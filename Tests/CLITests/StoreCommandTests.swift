@@ -110,7 +110,7 @@ struct StoreCommandTests {
 
     let pareto = try CommandRunner.run(["pareto", "--sweep", "grid", "--y", "top1", "--format", "csv"], in: here)
     #expect(pareto.standardOutput.split(separator: "\r\n").count == 4, "\(pareto.standardOutput)")
-    #expect(pareto.standardOutput.contains("X3D-M,16×224² w2.0 d2.2 b2.25,lab,4732468736,76.2"))
+    #expect(pareto.standardOutput.contains("X3D-M,16×224² w2.0 d2.2 b2.25,lab,,4732468736,76.2"))
 
     let plot = try CommandRunner.run(["plot", "--sweep", "grid", "--y", "top1", "--out", "curve.svg"], in: here)
     #expect(plot.status == 0, "\(plot.standardError)")
