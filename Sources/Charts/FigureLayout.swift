@@ -79,27 +79,52 @@ public struct FigureLayout: Sendable {
 
     // Grid, frame, ticks, axis titles.
     for value in xTicks {
-      marks.append(.polyline([PagePoint(px(value), area.minY), PagePoint(px(value), area.maxY)], stroke: .grid, lineWidth: 0.4, opacity: 1))
+      marks.append(
+        .polyline(
+          [PagePoint(px(value), area.minY), PagePoint(px(value), area.maxY)], stroke: .grid, lineWidth: 0.4, opacity: 1)
+      )
     }
     for value in yTicks {
-      marks.append(.polyline([PagePoint(area.minX, py(value)), PagePoint(area.maxX, py(value))], stroke: .grid, lineWidth: 0.4, opacity: 1))
+      marks.append(
+        .polyline(
+          [PagePoint(area.minX, py(value)), PagePoint(area.maxX, py(value))], stroke: .grid, lineWidth: 0.4, opacity: 1)
+      )
     }
     marks.append(.rect(area, fill: nil, stroke: .frame, lineWidth: 0.6, opacity: 1))
     for (value, label) in zip(xTicks, xLabels) {
       let x = px(value)
-      marks.append(.polyline([PagePoint(x, area.maxY), PagePoint(x, area.maxY + tick)], stroke: .frame, lineWidth: 0.6, opacity: 1))
-      marks.append(.text(label, at: PagePoint(x, area.maxY + tick + font * 1.0), size: font, bold: false, anchor: .middle, vertical: false))
+      marks.append(
+        .polyline(
+          [PagePoint(x, area.maxY), PagePoint(x, area.maxY + tick)], stroke: .frame, lineWidth: 0.6, opacity: 1))
+      marks.append(
+        .text(
+          label, at: PagePoint(x, area.maxY + tick + font * 1.0), size: font, bold: false, anchor: .middle,
+          vertical: false))
     }
     for (value, label) in zip(yTicks, yLabels) {
       let y = py(value)
-      marks.append(.polyline([PagePoint(area.minX - tick, y), PagePoint(area.minX, y)], stroke: .frame, lineWidth: 0.6, opacity: 1))
-      marks.append(.text(label, at: PagePoint(area.minX - tick - font * 0.3, y + font * Helvetica.capHeight / 2), size: font, bold: false, anchor: .end, vertical: false))
+      marks.append(
+        .polyline(
+          [PagePoint(area.minX - tick, y), PagePoint(area.minX, y)], stroke: .frame, lineWidth: 0.6, opacity: 1))
+      marks.append(
+        .text(
+          label, at: PagePoint(area.minX - tick - font * 0.3, y + font * Helvetica.capHeight / 2), size: font,
+          bold: false, anchor: .end, vertical: false))
     }
     let xTitleBaseline = area.maxY + tick + font * 1.3 + titleSize * 1.0
-    marks.append(.text(figure.x.title, at: PagePoint(area.minX + area.width / 2, xTitleBaseline), size: titleSize, bold: false, anchor: .middle, vertical: false))
-    marks.append(.text(figure.y.title, at: PagePoint(font * 0.3 + titleSize * 0.95, area.minY + area.height / 2), size: titleSize, bold: false, anchor: .middle, vertical: true))
+    marks.append(
+      .text(
+        figure.x.title, at: PagePoint(area.minX + area.width / 2, xTitleBaseline), size: titleSize, bold: false,
+        anchor: .middle, vertical: false))
+    marks.append(
+      .text(
+        figure.y.title, at: PagePoint(font * 0.3 + titleSize * 0.95, area.minY + area.height / 2), size: titleSize,
+        bold: false, anchor: .middle, vertical: true))
     if let title = figure.title {
-      marks.append(.text(title, at: PagePoint(figure.width / 2, titleSize * 1.25), size: titleSize, bold: true, anchor: .middle, vertical: false))
+      marks.append(
+        .text(
+          title, at: PagePoint(figure.width / 2, titleSize * 1.25), size: titleSize, bold: true, anchor: .middle,
+          vertical: false))
     }
 
     // Clouds, translucent, then frontiers on top.
@@ -149,7 +174,8 @@ public struct FigureLayout: Sendable {
         }
       }
       for center in points {
-        marks.append(.marker(shape, center: center, radius: markerRadius * 1.35, fill: color, stroke: .black, opacity: 1))
+        marks.append(
+          .marker(shape, center: center, radius: markerRadius * 1.35, fill: color, stroke: .black, opacity: 1))
         let box = Self.box(center, markerRadius * 1.35 + 0.3)
         markerBoxes.append(box)
         grid.mark(box)
@@ -179,7 +205,9 @@ public struct FigureLayout: Sendable {
       // Rings of candidates: the box's nearest point sits `distance` from the point at one of 16 angles; the
       // first ring touches the point's ring, the farther ones need a leader line. The 2 pt margin keeps the box
       // clear of the ring on the half-point grid.
-      let distances = [ring + 2, ring + 2 + font * 0.6, ring + 2 + font * 1.5, ring + 2 + font * 2.6, ring + 2 + font * 4]
+      let distances = [
+        ring + 2, ring + 2 + font * 0.6, ring + 2 + font * 1.5, ring + 2 + font * 2.6, ring + 2 + font * 4,
+      ]
       search: for (step, distance) in distances.enumerated() {
         for angle in Self.angles {
           let (c, s) = (cos(angle), -sin(angle))
@@ -197,7 +225,8 @@ public struct FigureLayout: Sendable {
             Swift.min(Swift.max(center.x, box.minX), box.maxX), Swift.min(Swift.max(center.y, box.minY), box.maxY))
           let length = hypot(end.x - center.x, end.y - center.y)
           let start = PagePoint(
-            center.x + (end.x - center.x) * (ring + 1.5) / length, center.y + (end.y - center.y) * (ring + 1.5) / length)
+            center.x + (end.x - center.x) * (ring + 1.5) / length, center.y + (end.y - center.y) * (ring + 1.5) / length
+          )
           if grid.isFree(segment: start, end, halfWidth: 0.4) {
             chosen = (box, (start, end))
             break search
@@ -213,7 +242,10 @@ public struct FigureLayout: Sendable {
         grid.mark(segment: start, end, halfWidth: 0.5)
         leaders.append((start, end))
       }
-      marks.append(.text(label.text, at: PagePoint(box.minX, box.minY + ascent), size: font, bold: label.bold, anchor: .start, vertical: false))
+      marks.append(
+        .text(
+          label.text, at: PagePoint(box.minX, box.minY + ascent), size: font, bold: label.bold, anchor: .start,
+          vertical: false))
       placed.append((label.text, box))
       grid.mark(box.insetBy(-1))
     }
@@ -229,13 +261,18 @@ public struct FigureLayout: Sendable {
         let middle = PagePoint(x + swatch / 2, y)
         if entry.line || !single {
           if entry.line {
-            marks.append(.polyline([PagePoint(x, y), PagePoint(x + swatch, y)], stroke: color, lineWidth: font * 0.12, opacity: 1))
+            marks.append(
+              .polyline([PagePoint(x, y), PagePoint(x + swatch, y)], stroke: color, lineWidth: font * 0.12, opacity: 1))
           }
-          marks.append(.marker(shape, center: middle, radius: markerRadius * 1.35, fill: color, stroke: .black, opacity: 1))
+          marks.append(
+            .marker(shape, center: middle, radius: markerRadius * 1.35, fill: color, stroke: .black, opacity: 1))
         } else {
           marks.append(.marker(shape, center: middle, radius: markerRadius, fill: color, stroke: nil, opacity: 0.5))
         }
-        marks.append(.text(entry.name, at: PagePoint(x + swatch + font * 0.3, y + font * Helvetica.capHeight / 2), size: font, bold: false, anchor: .start, vertical: false))
+        marks.append(
+          .text(
+            entry.name, at: PagePoint(x + swatch + font * 0.3, y + font * Helvetica.capHeight / 2), size: font,
+            bold: false, anchor: .start, vertical: false))
         x += width + entryGap
       }
     }
@@ -243,8 +280,10 @@ public struct FigureLayout: Sendable {
 
   /// Candidate directions, radians counter-clockwise from +x: the diagonals first (a label reads best beside and
   /// above or below its point), then the axes, then the eight in between.
-  static let angles: [Double] = [45.0, 135, 315, 225, 0, 180, 90, 270, 22.5, 157.5, 337.5, 202.5, 67.5, 112.5, 292.5, 247.5]
-    .map { $0 * Double.pi / 180 }
+  static let angles: [Double] = [
+    45.0, 135, 315, 225, 0, 180, 90, 270, 22.5, 157.5, 337.5, 202.5, 67.5, 112.5, 292.5, 247.5,
+  ]
+  .map { $0 * Double.pi / 180 }
 
   static func box(_ center: PagePoint, _ radius: Double) -> PageRect {
     PageRect(minX: center.x - radius, minY: center.y - radius, maxX: center.x + radius, maxY: center.y + radius)

@@ -112,7 +112,8 @@ public enum PDFWriter {
   /// The content as bytes: ASCII as is, U+E000 + b as the byte b.
   static func encoded(_ content: String) -> [UInt8] {
     content.unicodeScalars.map { scalar in
-      scalar.value >= 0xE000 && scalar.value <= 0xE0FF ? UInt8(scalar.value - 0xE000) : UInt8(truncatingIfNeeded: scalar.value)
+      scalar.value >= 0xE000 && scalar.value <= 0xE0FF
+        ? UInt8(scalar.value - 0xE000) : UInt8(truncatingIfNeeded: scalar.value)
     }
   }
 

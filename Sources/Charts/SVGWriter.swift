@@ -71,13 +71,18 @@ enum MarkerPath {
     switch shape {
     case .circle, .square:
       let s = r * 0.9
-      return [PagePoint(c.x - s, c.y - s), PagePoint(c.x + s, c.y - s), PagePoint(c.x + s, c.y + s), PagePoint(c.x - s, c.y + s)]
+      return [
+        PagePoint(c.x - s, c.y - s), PagePoint(c.x + s, c.y - s), PagePoint(c.x + s, c.y + s),
+        PagePoint(c.x - s, c.y + s),
+      ]
     case .triangle:
       return [PagePoint(c.x, c.y - r * 1.15), PagePoint(c.x + r, c.y + r * 0.75), PagePoint(c.x - r, c.y + r * 0.75)]
     case .triangleDown:
       return [PagePoint(c.x, c.y + r * 1.15), PagePoint(c.x + r, c.y - r * 0.75), PagePoint(c.x - r, c.y - r * 0.75)]
     case .diamond:
-      return [PagePoint(c.x, c.y - r * 1.2), PagePoint(c.x + r, c.y), PagePoint(c.x, c.y + r * 1.2), PagePoint(c.x - r, c.y)]
+      return [
+        PagePoint(c.x, c.y - r * 1.2), PagePoint(c.x + r, c.y), PagePoint(c.x, c.y + r * 1.2), PagePoint(c.x - r, c.y),
+      ]
     }
   }
 }

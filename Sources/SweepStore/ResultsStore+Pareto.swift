@@ -205,10 +205,11 @@ extension ResultsStore {
       conditions.append(
         "(c.frames = ? AND c.crop = ? AND c.test_crop = ? AND c.width_factor = ? AND c.depth_factor = ? "
           + "AND c.bottleneck_factor = ? AND c.classes = ? AND c.batch = ?)")
-      arguments += [
-        p.frames, p.crop, p.evaluatedCrop, p.widthFactor, p.depthFactor, p.bottleneckFactor, p.classes,
-        p.batch,
-      ] as [any DatabaseValueConvertible]
+      arguments +=
+        [
+          p.frames, p.crop, p.evaluatedCrop, p.widthFactor, p.depthFactor, p.bottleneckFactor, p.classes,
+          p.batch,
+        ] as [any DatabaseValueConvertible]
     }
     let dataset =
       query.datasetAlias.map { "(SELECT name FROM datasets WHERE id = \($0).dataset_id)" } ?? "NULL"

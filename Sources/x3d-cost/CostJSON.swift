@@ -107,7 +107,8 @@ struct CostJSON: Encodable {
     if let v = view.views {
       let t = report.totals
       views = Views(
-        clips: v.clips, crops: v.crops, count: v.count, macs_per_video: t.macs.multipliedReportingOverflow(by: v.count).partialValue,
+        clips: v.clips, crops: v.crops, count: v.count,
+        macs_per_video: t.macs.multipliedReportingOverflow(by: v.count).partialValue,
         fvcore_flops_per_video: t.fvcoreFlops.multipliedReportingOverflow(by: v.count).partialValue,
         flops_per_video: t.flops.multipliedReportingOverflow(by: v.count).partialValue)
     }

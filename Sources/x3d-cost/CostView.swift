@@ -114,7 +114,8 @@ struct CostView {
     ] {
       let total = value.multipliedReportingOverflow(by: views.count)
       table.append([
-        name, Quantity.decimal(value), "× \(views.count)", total.overflow ? "overflow" : Quantity.decimal(total.partialValue),
+        name, Quantity.decimal(value), "× \(views.count)",
+        total.overflow ? "overflow" : Quantity.decimal(total.partialValue),
       ])
     }
     return table

@@ -59,12 +59,15 @@ extension X3DCost {
       for column in columns {
         guard case .measurement(let metric, let named) = column.source else { continue }
         guard let dataset = try named ?? results.datasets(measuring: metric, sweep: sweep).first else { continue }
-        let protocolText = views[dataset].map { "\($0.description) views (\($0.count) per video)" } ?? "views not recorded"
+        let protocolText =
+          views[dataset].map { "\($0.description) views (\($0.count) per video)" } ?? "views not recorded"
         notes.append("\(column.display.header): dataset \(dataset), \(protocolText)")
       }
       let sweepViews = try results.views(sweep: sweep)
       if sweepViews != .single {
-        notes.append("Costs are per view; the sweep is tested with \(sweepViews.description) views: × \(sweepViews.count) per video")
+        notes.append(
+          "Costs are per view; the sweep is tested with \(sweepViews.description) views: × \(sweepViews.count) per video"
+        )
       }
       return notes
     }

@@ -37,9 +37,12 @@ extension X3DCost {
     func validate() throws {
       guard FigureFormat(path: out) != nil else {
         throw ValidationError(
-          "cannot write '\(out)': the formats are \(FigureFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", "))")
+          "cannot write '\(out)': the formats are \(FigureFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", "))"
+        )
       }
-      guard PageLength.points(width) != nil else { throw ValidationError("--width '\(width)' is not a length (3.3in, 17cm, 240pt)") }
+      guard PageLength.points(width) != nil else {
+        throw ValidationError("--width '\(width)' is not a length (3.3in, 17cm, 240pt)")
+      }
       if let height, PageLength.points(height) == nil {
         throw ValidationError("--height '\(height)' is not a length (2.5in, 6cm, 180pt)")
       }
@@ -72,12 +75,16 @@ extension X3DCost {
       guard let xRange = range({ $0.x }, { $0.smallestPositive.0 }, log: logX),
         let yRange = range({ $0.y }, { $0.smallestPositive.1 }, log: logY)
       else {
-        throw UsageError("sweep '\(sweep)' has no points with both \(x) and \(y.joined(separator: ", "))\(logX || logY ? " that a log scale can show" : "")")
+        throw UsageError(
+          "sweep '\(sweep)' has no points with both \(x) and \(y.joined(separator: ", "))\(logX || logY ? " that a log scale can show" : "")"
+        )
       }
       let xDisplay = xColumn.display
       let yDisplay = yColumns[0].display
-      let xAxis = ChartAxis(title: xDisplay.axisTitle, minimum: xRange.0, maximum: xRange.1, log: logX, divisor: xDisplay.divisor)
-      let yTitle = yColumns.count == 1 || Set(yColumns.map(\.display.axisTitle)).count == 1
+      let xAxis = ChartAxis(
+        title: xDisplay.axisTitle, minimum: xRange.0, maximum: xRange.1, log: logX, divisor: xDisplay.divisor)
+      let yTitle =
+        yColumns.count == 1 || Set(yColumns.map(\.display.axisTitle)).count == 1
         ? yDisplay.axisTitle : yColumns.map(\.display.axisTitle).joined(separator: ", ")
       let yAxis = ChartAxis(title: yTitle, minimum: yRange.0, maximum: yRange.1, log: logY, divisor: yDisplay.divisor)
 
@@ -106,7 +113,9 @@ extension X3DCost {
           let frontier = result.frontiers[index].map { FigurePoint(x: $0.x, y: $0.y) }
           frontierCount += frontier.count
           figureSeries.append(
-            FigureSeries(name: label, cloud: index < clouds.count ? clouds[index] : PointCloud(x: xAxis, y: yAxis), frontier: frontier))
+            FigureSeries(
+              name: label, cloud: index < clouds.count ? clouds[index] : PointCloud(x: xAxis, y: yAxis),
+              frontier: frontier))
         }
         switch labels {
         case .presets:
@@ -123,7 +132,8 @@ extension X3DCost {
           }
         case .frontier:
           for point in result.allFrontierPoints {
-            labelPoints.append((point.preset.map(PlotPoint.displayName) ?? point.label, FigurePoint(x: point.x, y: point.y)))
+            labelPoints.append(
+              (point.preset.map(PlotPoint.displayName) ?? point.label, FigurePoint(x: point.x, y: point.y)))
           }
         case .none: break
         }

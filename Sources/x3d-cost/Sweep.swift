@@ -40,7 +40,8 @@ extension X3DCost {
     )
     var standard = false
 
-    @Option(help: "Multi-view test protocol CLIPSxCROPS (10x3): stored with the sweep; costs per video = per view × views.")
+    @Option(
+      help: "Multi-view test protocol CLIPSxCROPS (10x3): stored with the sweep; costs per video = per view × views.")
     var views: String?
 
     @Option(help: "Configurations per transaction.")

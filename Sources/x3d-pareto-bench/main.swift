@@ -21,7 +21,13 @@ func child(_ mode: String, _ path: String, _ sweep: String, _ x: String, _ y: St
       sweep: sweep, x: store.column(named: x), y: store.column(named: y), maximizeY: maximize)
     ids = result.allFrontierPoints.map(\.configKey)
   case "sql":
-    let queue = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+    let queue = try DatabaseQueue(
+      path: path,
+      configuration: {
+        var c = Configuration()
+        c.readonly = true
+        return c
+      }())
     ids = try queue.read { db in
       try String.fetchAll(
         db,
@@ -90,7 +96,8 @@ let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
 let axes = arguments.count == 6 ? Array(arguments[3...5]) : ["params", "macs", "maximize"]
 let numeric = ResultColumn.configColumns.filter { !$0.isText }.map(\.name)
 guard numeric.contains(axes[0]), numeric.contains(axes[1]), ["maximize", "minimize"].contains(axes[2]) else {
-  print("X and Y are numeric columns of configs (\(numeric.joined(separator: ", "))); the direction maximize or minimize")
+  print(
+    "X and Y are numeric columns of configs (\(numeric.joined(separator: ", "))); the direction maximize or minimize")
   exit(2)
 }
 print("frontier of \(axes[0]) (minimised) against \(axes[1]) (\(axes[2])d) in sweep \(sweep)")

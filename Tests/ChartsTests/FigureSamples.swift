@@ -1,4 +1,5 @@
 import Charts
+import Foundation
 
 /// Seeded figures for the tests: a dense cloud under a frontier, with labels on frontier points.
 enum FigureSamples {
@@ -30,7 +31,8 @@ enum FigureSamples {
       if all.count < 200_000 { all.append(point) }
     }
     var frontier: [FigurePoint] = []
-    for point in all.sorted(by: { $0.x < $1.x || ($0.x == $1.x && $0.y > $1.y) }) where point.y > (frontier.last?.y ?? -1) {
+    for point in all.sorted(by: { $0.x < $1.x || ($0.x == $1.x && $0.y > $1.y) })
+    where point.y > (frontier.last?.y ?? -1) {
       frontier.append(point)
     }
     // Labels spread along the frontier (every k-th point), as presets are.
@@ -42,5 +44,3 @@ enum FigureSamples {
       width: width)
   }
 }
-
-import Foundation

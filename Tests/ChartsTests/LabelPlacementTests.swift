@@ -27,7 +27,9 @@ struct LabelPlacementTests {
     for (i, box) in boxes.enumerated() {
       #expect(layout.plot.contains(box), "label \(layout.placed[i].text) leaves the plot: \(box)")
       for other in boxes[(i + 1)...] { #expect(!box.intersects(other), "labels overlap: \(box) \(other)") }
-      for marker in layout.markerBoxes { #expect(!box.intersects(marker), "label \(layout.placed[i].text) covers a marker \(marker)") }
+      for marker in layout.markerBoxes {
+        #expect(!box.intersects(marker), "label \(layout.placed[i].text) covers a marker \(marker)")
+      }
       for (a, b) in layout.frontierSegments {
         #expect(!crosses(a, b, box), "label \(layout.placed[i].text) crosses the frontier \(a)–\(b)")
       }
@@ -64,7 +66,9 @@ struct LabelPlacementTests {
     let figure = FigureSamples.dense(count: 300, labels: 0)
     let layout = FigureLayout(figure)
     let legendTexts = layout.marks.compactMap { mark -> PagePoint? in
-      if case .text(let text, let at, _, _, _, _) = mark, text == "Pareto frontier" || text == "configurations" { return at }
+      if case .text(let text, let at, _, _, _, _) = mark, text == "Pareto frontier" || text == "configurations" {
+        return at
+      }
       return nil
     }
     #expect(legendTexts.count == 2)

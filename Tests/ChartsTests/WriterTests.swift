@@ -65,7 +65,9 @@ struct WriterTests {
   }
 
   @Test func pdfReadersAcceptIt() throws {
-    guard let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(where: FileManager.default.isExecutableFile(atPath:))
+    guard
+      let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(
+        where: FileManager.default.isExecutableFile(atPath:))
     else { return }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -92,7 +94,10 @@ struct WriterTests {
     var texts: [String] = []
     var current: String?
     var root: String?
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String] = [:]
+    ) {
       if root == nil { root = name }
       if name == "text" { current = "" }
     }

@@ -66,7 +66,8 @@ struct ExportTests {
   @Test func markdownAlignsNumbersRightAndScales() throws {
     let store = try presetsStore()
     let markdown = try table(store, ["preset", "macs"]).render(.markdown, ExportOptions(boldBest: true))
-    #expect(markdown.hasPrefix("| Model | GFLOPs |\n|---|---:|\n| X2D | **0.02** |\n| X3D-XS | 0.61 |\n"), "\(markdown)")
+    #expect(
+      markdown.hasPrefix("| Model | GFLOPs |\n|---|---:|\n| X2D | **0.02** |\n| X3D-XS | 0.61 |\n"), "\(markdown)")
   }
 
   /// The table compiles with pdflatex where it is installed (skipped otherwise); siunitx only where it exists.

@@ -45,7 +45,9 @@ struct ParetoTests {
 
   @Test func nonFinitePointsAreCountedAndLeftOut() {
     var scan = ParetoScan<String>(maximizeY: true)
-    for (x, y, name) in [(1.0, 5.0, "a"), (.nan, 9, "nan"), (2, .infinity, "inf"), (3, 7, "b")] as [(Double?, Double?, String)] {
+    for (x, y, name) in [(1.0, 5.0, "a"), (.nan, 9, "nan"), (2, .infinity, "inf"), (3, 7, "b")]
+      as [(Double?, Double?, String)]
+    {
       scan.add(x: x, y: y) { name }
     }
     scan.add(x: nil, y: 3) { "missing" }
