@@ -5,9 +5,9 @@ import Foundation
 /// Layout: the y tick labels and y title on the left, x tick labels, x title and the legend (one entry per series,
 /// flowing in rows) below the plot, so the legend never covers data. Clouds are drawn first and translucent; each
 /// frontier is a line with solid markers on top. Labels are then placed greedily, in the order given: for each, the
-/// first of 80 candidate positions around its point (16 directions, five distances) whose box stays inside the plot
-/// and touches no marker, frontier line or earlier label (the four farther rings also need a free leader line from the
-/// point's ring to the box); a label with no free candidate is left out.
+/// first of 112 candidate positions around its point (16 directions, seven distances) whose box stays inside the plot
+/// and touches no marker, frontier line or earlier label (the six farther rings also need a leader line from the point's
+/// ring to the box that crosses no frontier, ring, label or other leader; it may cross the translucent cloud); a label with no free candidate is left out.
 public struct FigureLayout: Sendable {
   public private(set) var marks: [Mark] = []
   /// The plot area (inside the axes).
@@ -129,6 +129,8 @@ public struct FigureLayout: Sendable {
 
     // Clouds, translucent, then frontiers on top.
     var grid = Occupancy(area)
+    // What a leader line may not cross: frontiers, rings, labels and leaders (it may cross a translucent cloud).
+    var hard = Occupancy(area)
     let markerRadius = font * 0.28
     for (index, series) in figure.series.enumerated() {
       let color = Self.palette[index % Self.palette.count]
@@ -171,6 +173,7 @@ public struct FigureLayout: Sendable {
         for (a, b) in zip(points, points.dropFirst()) {
           frontierSegments.append((a, b))
           grid.mark(segment: a, b, halfWidth: font * 0.06 + 0.5)
+          hard.mark(segment: a, b, halfWidth: font * 0.06 + 0.5)
         }
       }
       for center in points {
@@ -179,6 +182,7 @@ public struct FigureLayout: Sendable {
         let box = Self.box(center, markerRadius * 1.35 + 0.3)
         markerBoxes.append(box)
         grid.mark(box)
+        hard.mark(box)
       }
     }
 
@@ -190,6 +194,7 @@ public struct FigureLayout: Sendable {
       let box = Self.box(center, ring + 0.3)
       markerBoxes.append(box)
       grid.mark(box)
+      hard.mark(box)
     }
     // Labels, greedily: beside the point first, then farther out with a leader line.
     for label in figure.labels {
@@ -205,9 +210,7 @@ public struct FigureLayout: Sendable {
       // Rings of candidates: the box's nearest point sits `distance` from the point at one of 16 angles; the
       // first ring touches the point's ring, the farther ones need a leader line. The 2 pt margin keeps the box
       // clear of the ring on the half-point grid.
-      let distances = [
-        ring + 2, ring + 2 + font * 0.6, ring + 2 + font * 1.5, ring + 2 + font * 2.6, ring + 2 + font * 4,
-      ]
+      let distances = [0, 0.6, 1.5, 2.6, 4, 6, 9].map { ring + 2 + font * $0 }
       search: for (step, distance) in distances.enumerated() {
         for angle in Self.angles {
           let (c, s) = (cos(angle), -sin(angle))
@@ -227,7 +230,7 @@ public struct FigureLayout: Sendable {
           let start = PagePoint(
             center.x + (end.x - center.x) * (ring + 1.5) / length, center.y + (end.y - center.y) * (ring + 1.5) / length
           )
-          if grid.isFree(segment: start, end, halfWidth: 0.4) {
+          if hard.isFree(segment: start, end, halfWidth: 0.4) {
             chosen = (box, (start, end))
             break search
           }
@@ -240,6 +243,7 @@ public struct FigureLayout: Sendable {
       if let (start, end) = leader {
         marks.append(.polyline([start, end], stroke: .frame, lineWidth: 0.4, opacity: 1))
         grid.mark(segment: start, end, halfWidth: 0.5)
+        hard.mark(segment: start, end, halfWidth: 0.5)
         leaders.append((start, end))
       }
       marks.append(
@@ -248,6 +252,7 @@ public struct FigureLayout: Sendable {
           vertical: false))
       placed.append((label.text, box))
       grid.mark(box.insetBy(-1))
+      hard.mark(box.insetBy(-1))
     }
 
     // Legend rows, centred under the x title.

@@ -18,7 +18,11 @@ extension X3DCost {
     @Option(help: "The sweep.") var sweep: String
     @Option(help: "x axis column (minimised on the frontier).") var x = "macs"
     @Option(help: "y axis column or metric; repeat for several series.") var y: [String]
-    @Option(help: "Split points into series: none, dataset, implementation or preset.") var series: SeriesKind = .none
+    @Option(
+      help: ArgumentHelp(
+        "Split points into series: none, dataset, impl (implementation) or preset.",
+        discussion: "Default: dataset when a metric is measured by several datasets (test protocols are never mixed)."))
+    var series: SeriesKind?
     @Flag(exclusivity: .exclusive, help: "Whether y is maximised or minimised on the frontier.")
     var direction: Pareto.Direction?
     @Flag(help: "Logarithmic x axis.") var logX = false
@@ -29,7 +33,10 @@ extension X3DCost {
     @Option(help: "Title (default: none, as figures in papers have captions).") var title: String?
     @Option(help: "Which points get labels: presets, frontier or none.") var labels: LabelKind = .presets
 
-    enum SeriesKind: String, ExpressibleByArgument, CaseIterable { case none, dataset, implementation, preset }
+    enum SeriesKind: String, ExpressibleByArgument, CaseIterable {
+      case none, dataset, implementation, preset
+      init?(argument: String) { self.init(rawValue: argument == "impl" ? "implementation" : argument) }
+    }
     enum LabelKind: String, ExpressibleByArgument, CaseIterable { case presets, frontier, none }
 
     @OptionGroup var store: StoreOptions
@@ -55,10 +62,14 @@ extension X3DCost {
       let xColumn = try results.column(named: x)
       let yColumns = try y.map { try results.column(named: $0) }
       let split: PointSeries
-      switch series {
+      let unqualifiedMetric = ([xColumn] + yColumns).contains {
+        if case .measurement(_, nil) = $0.source { true } else { false }
+      }
+      switch series ?? (unqualifiedMetric ? .dataset : .none) {
       case .none: split = .none
       case .dataset: split = .dataset
-      case .implementation, .preset: split = .column(try results.column(named: series.rawValue))
+      case .implementation: split = .column(try results.column(named: "implementation"))
+      case .preset: split = .column(try results.column(named: "preset"))
       }
 
       // Ranges first (one aggregate query each), so that the axes exist before the points stream by.
