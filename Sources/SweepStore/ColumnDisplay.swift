@@ -51,6 +51,10 @@ extension ResultColumn {
       case "test_crop":
         return ColumnDisplay(axisTitle: "test crop (px)", header: "Test crop", divisor: 1, decimals: 0)
       case "preset": return ColumnDisplay(axisTitle: "model", header: "Model", divisor: 1, decimals: 0)
+      case "gamma_tau", "gamma_t", "gamma_s", "gamma_w", "gamma_b", "gamma_d":
+        // Spelled out: PDF figures use the standard fonts, which have no Greek.
+        let word = name.dropFirst("gamma_".count)
+        return ColumnDisplay(axisTitle: "gamma \(word)", header: "gamma \(word)", divisor: 1, decimals: 2)
       default:
         return ColumnDisplay(axisTitle: label, header: label, divisor: 1, decimals: isText ? 0 : 2)
       }
