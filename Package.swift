@@ -66,7 +66,7 @@ let package = Package(
     // MARK: Pareto frontier at scale against one SQL query (swift run -c release x3d-pareto-bench DB SWEEP)
     .executableTarget(
       name: "x3d-pareto-bench",
-      dependencies: ["SweepStore", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: ["SweepStore", "Charts", .product(name: "GRDB", package: "GRDB.swift")]),
 
     // MARK: Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -136,16 +136,46 @@ public struct FigureLayout: Sendable {
       let color = Self.palette[index % Self.palette.count]
       let shape = MarkerShape.allCases[index % MarkerShape.allCases.count]
       if series.cloud.isBinned {
+        // The cloud's grid, re-binned onto display cells of about 2 pt: each grid cell's count is shared among the
+        // display cells it overlaps, in proportion to the overlap (no empty stripes where the grids beat).
         let cloud = series.cloud
-        let (cw, ch) = (area.width / Double(cloud.columns), area.height / Double(cloud.rows))
-        let most = Double(cloud.cells.max() ?? 1)
-        for row in 0..<cloud.rows {
-          for column in 0..<cloud.columns where cloud.cells[row * cloud.columns + column] > 0 {
-            let count = Double(cloud.cells[row * cloud.columns + column])
+        let (columns, rows) = (Swift.max(1, Int(area.width / 2)), Swift.max(1, Int(area.height / 2)))
+        var display = Array(repeating: 0.0, count: columns * rows)
+        /// The part of the cell's span [a, b) (in display cells) in each display cell it overlaps.
+        func shares(_ a: Double, _ b: Double, _ count: Int) -> [(Int, Double)] {
+          let (low, high) = (Swift.max(a, 0), Swift.min(b, Double(count)))
+          guard high > low, b > a else { return [] }
+          var result: [(Int, Double)] = []
+          var cell = Int(low)
+          while Double(cell) < high && cell < count {
+            let overlap = Swift.min(high, Double(cell + 1)) - Swift.max(low, Double(cell))
+            if overlap > 0 { result.append((cell, overlap / (b - a))) }
+            cell += 1
+          }
+          return result
+        }
+        for row in 0..<cloud.resolution {
+          for column in 0..<cloud.resolution where cloud.cells[row * cloud.resolution + column] > 0 {
+            let lower = cloud.corner(column: column, row: row)
+            let upper = cloud.corner(column: column + 1, row: row + 1)
+            let xs = shares(
+              figure.x.fraction(lower.x) * Double(columns), figure.x.fraction(upper.x) * Double(columns), columns)
+            let ys = shares(figure.y.fraction(lower.y) * Double(rows), figure.y.fraction(upper.y) * Double(rows), rows)
+            let count = Double(cloud.cells[row * cloud.resolution + column])
+            for (c, fx) in xs { for (r, fy) in ys { display[r * columns + c] += count * fx * fy } }
+          }
+        }
+        let (cw, ch) = (area.width / Double(columns), area.height / Double(rows))
+        let most = Double(display.max() ?? 1)
+        for row in 0..<rows {
+          for column in 0..<columns where display[row * columns + column] > 0 {
+            let count = display[row * columns + column]
+            // Edges snapped to the writers' 0.01 pt, so that neighbours share them exactly (no seams).
+            func snap(_ value: Double) -> Double { (value * 100).rounded() / 100 }
             let box = PageRect(
-              minX: area.minX + Double(column) * cw, minY: area.maxY - Double(row + 1) * ch,
-              maxX: area.minX + Double(column + 1) * cw, maxY: area.maxY - Double(row) * ch)
-            // Opacity grows with the logarithm of the count: 0.12 for one point, 0.6 for the densest cell.
+              minX: snap(area.minX + Double(column) * cw), minY: snap(area.maxY - Double(row + 1) * ch),
+              maxX: snap(area.minX + Double(column + 1) * cw), maxY: snap(area.maxY - Double(row) * ch))
+            // Opacity grows with the logarithm of the count: 0.12 near zero, 0.6 for the densest cell.
             let opacity = 0.12 + 0.48 * log1p(count) / log1p(most)
             marks.append(.rect(box, fill: color, stroke: nil, lineWidth: 0, opacity: (opacity * 100).rounded() / 100))
             markerBoxes.append(box)

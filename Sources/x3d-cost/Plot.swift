@@ -72,34 +72,8 @@ extension X3DCost {
       case .preset: split = .column(try results.column(named: "preset"))
       }
 
-      // Ranges first (one aggregate query each), so that the axes exist before the points stream by.
-      var extents: [PointExtent] = []
-      for column in yColumns { extents.append(try results.pointExtent(sweep: sweep, x: xColumn, y: column)) }
-      func range(_ pick: (PointExtent) -> (Double?, Double?), _ positive: (PointExtent) -> Double?, log: Bool)
-        -> (Double, Double)?
-      {
-        let lows = extents.compactMap { log ? positive($0) : pick($0).0 }
-        let highs = extents.compactMap { pick($0).1 }.filter { !log || $0 > 0 }
-        guard let low = lows.min(), let high = highs.max() else { return nil }
-        return (low, high)
-      }
-      guard let xRange = range({ $0.x }, { $0.smallestPositive.0 }, log: logX),
-        let yRange = range({ $0.y }, { $0.smallestPositive.1 }, log: logY)
-      else {
-        throw UsageError(
-          "sweep '\(sweep)' has no points with both \(x) and \(y.joined(separator: ", "))\(logX || logY ? " that a log scale can show" : "")"
-        )
-      }
-      let xDisplay = xColumn.display
-      let yDisplay = yColumns[0].display
-      let xAxis = ChartAxis(
-        title: xDisplay.axisTitle, minimum: xRange.0, maximum: xRange.1, log: logX, divisor: xDisplay.divisor)
-      let yTitle =
-        yColumns.count == 1 || Set(yColumns.map(\.display.axisTitle)).count == 1
-        ? yDisplay.axisTitle : yColumns.map(\.display.axisTitle).joined(separator: ", ")
-      let yAxis = ChartAxis(title: yTitle, minimum: yRange.0, maximum: yRange.1, log: logY, divisor: yDisplay.divisor)
-
-      // One ordered pass per y column: the frontiers, and every point into its series' cloud.
+      // One ordered pass per y column: the frontiers, and every point into its series' cloud, which keeps its
+      // range, so the axes are made afterwards.
       var figureSeries: [FigureSeries] = []
       var nonFinite = 0
       var finite = 0
@@ -112,7 +86,7 @@ extension X3DCost {
         var clouds: [PointCloud] = []
         let result = try results.pareto(sweep: sweep, x: xColumn, y: column, maximizeY: maximize, series: split) {
           px, py, slot in
-          while clouds.count <= slot { clouds.append(PointCloud(x: xAxis, y: yAxis)) }
+          while clouds.count <= slot { clouds.append(PointCloud(logX: logX, logY: logY)) }
           clouds[slot].add(FigurePoint(x: px, y: py))
         }
         nonFinite += result.nonFinite
@@ -125,7 +99,7 @@ extension X3DCost {
           frontierCount += frontier.count
           figureSeries.append(
             FigureSeries(
-              name: label, cloud: index < clouds.count ? clouds[index] : PointCloud(x: xAxis, y: yAxis),
+              name: label, cloud: index < clouds.count ? clouds[index] : PointCloud(logX: logX, logY: logY),
               frontier: frontier))
         }
         switch labels {
@@ -149,6 +123,23 @@ extension X3DCost {
         case .none: break
         }
       }
+      let xRanges = figureSeries.compactMap(\.cloud.xRange)
+      let yRanges = figureSeries.compactMap(\.cloud.yRange)
+      guard let xLow = xRanges.map(\.lowerBound).min(), let xHigh = xRanges.map(\.upperBound).max(),
+        let yLow = yRanges.map(\.lowerBound).min(), let yHigh = yRanges.map(\.upperBound).max()
+      else {
+        throw UsageError(
+          "sweep '\(sweep)' has no points with both \(x) and \(y.joined(separator: ", "))"
+            + (logX || logY ? " that a log scale can show" : ""))
+      }
+      let xDisplay = xColumn.display
+      let yDisplay = yColumns[0].display
+      let xAxis = ChartAxis(
+        title: xDisplay.axisTitle, minimum: xLow, maximum: xHigh, log: logX, divisor: xDisplay.divisor)
+      let yTitle =
+        yColumns.count == 1 || Set(yColumns.map(\.display.axisTitle)).count == 1
+        ? yDisplay.axisTitle : yColumns.map(\.display.axisTitle).joined(separator: ", ")
+      let yAxis = ChartAxis(title: yTitle, minimum: yLow, maximum: yHigh, log: logY, divisor: yDisplay.divisor)
       let pageWidth = PageLength.points(width)!
       let figure = Figure(
         x: xAxis, y: yAxis, series: figureSeries,
@@ -160,7 +151,7 @@ extension X3DCost {
       } catch {
         throw UsageError("cannot write \(out): \(error.localizedDescription)")
       }
-      let shown = figureSeries.reduce(0) { $0 + $1.cloud.count }
+      let shown = figureSeries.reduce(0) { $0 + $1.cloud.count }  // the rest are not positive on a log axis
       var summary = "wrote \(out): \(finite) points in \(figureSeries.count) series, \(frontierCount) on the frontier"
       summary += "\(figureSeries.count == 1 ? "" : "s")"
       if finite > shown { summary += "; \(finite - shown) not positive, left off the log scale" }

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import GRDB
 import SweepStore
@@ -10,7 +11,8 @@ import SweepStore
 /// their medians and the ratios streamed / SQL. The default frontier is params (x, minimised) against macs (y,
 /// maximised: the most compute a parameter budget buys), about a hundred points on a grid sweep; both sides must
 /// find the same configurations. `x3d-pareto-bench --child stream|sql DB SWEEP X Y DIRECTION` is one measured run
-/// (prints the frontier's keys).
+/// (prints the frontier's keys). With `BENCH_PLOT=1` a third child per round does what `x3d-cost plot` does (the
+/// extent query, the ordered pass into a density, the PDF).
 
 func child(_ mode: String, _ path: String, _ sweep: String, _ x: String, _ y: String, _ maximize: Bool) throws {
   let store = try ResultsStore(path: path, access: .readOnly)
@@ -20,6 +22,23 @@ func child(_ mode: String, _ path: String, _ sweep: String, _ x: String, _ y: St
     let result = try store.pareto(
       sweep: sweep, x: store.column(named: x), y: store.column(named: y), maximizeY: maximize)
     ids = result.allFrontierPoints.map(\.configKey)
+  case "plot":
+    // What `x3d-cost plot` does: one ordered pass into a density that keeps its range, then the axes and the PDF.
+    let (xColumn, yColumn) = (try store.column(named: x), try store.column(named: y))
+    var cloud = PointCloud()
+    let result = try store.pareto(sweep: sweep, x: xColumn, y: yColumn, maximizeY: maximize) { px, py, _ in
+      cloud.add(FigurePoint(x: px, y: py))
+    }
+    let (xRange, yRange) = (cloud.xRange ?? 0...1, cloud.yRange ?? 0...1)
+    let xAxis = ChartAxis(title: x, minimum: xRange.lowerBound, maximum: xRange.upperBound, log: false)
+    let yAxis = ChartAxis(title: y, minimum: yRange.lowerBound, maximum: yRange.upperBound, log: false)
+    let frontier = result.allFrontierPoints
+    let figure = Figure(
+      x: xAxis, y: yAxis,
+      series: [FigureSeries(name: "", cloud: cloud, frontier: frontier.map { FigurePoint(x: $0.x, y: $0.y) })],
+      width: 237.6)
+    _ = figure.rendered(.pdf)
+    ids = frontier.map(\.configKey)
   case "sql":
     let queue = try DatabaseQueue(
       path: path,
@@ -101,9 +120,10 @@ guard numeric.contains(axes[0]), numeric.contains(axes[1]), ["maximize", "minimi
   exit(2)
 }
 print("frontier of \(axes[0]) (minimised) against \(axes[1]) (\(axes[2])d) in sweep \(sweep)")
-var runs: [String: [Run]] = ["stream": [], "sql": []]
+let modes = ProcessInfo.processInfo.environment["BENCH_PLOT"] == "1" ? ["stream", "sql", "plot"] : ["stream", "sql"]
+var runs: [String: [Run]] = [:]
 for round in 1...rounds {
-  for mode in ["stream", "sql"] {
+  for mode in modes {
     let run = try measure(["--child", mode, path, sweep] + axes)
     runs[mode, default: []].append(run)
     print("round \(round) \(mode): \(text(run.seconds)) s, peak \(text(run.peakMiB, 1)) MiB")
@@ -120,4 +140,12 @@ print(
 print(
   "median peak RSS: stream \(text(median(st.map(\.peakMiB)), 1)) MiB, SQL \(text(median(sq.map(\.peakMiB)), 1)) MiB, "
     + "ratio \(text(median(st.map(\.peakMiB)) / median(sq.map(\.peakMiB))))")
+if let plots = runs["plot"] {
+  print(
+    "plot (ordered pass into a density + PDF): median \(text(median(plots.map(\.seconds)))) s, "
+      + "peak \(text(median(plots.map(\.peakMiB)), 1)) MiB; time ratio to SQL "
+      + "\(text(median(plots.map(\.seconds)) / median(sq.map(\.seconds)))) (per round "
+      + "\(zip(plots, sq).map { text($0.seconds / $1.seconds) }.joined(separator: ", "))); same frontier: "
+      + "\(plots.map(\.output) == sq.map(\.output))")
+}
 if !same { exit(1) }

@@ -21,7 +21,7 @@ enum FigureSamples {
     let x = ChartAxis(title: "multiply-adds (G)", minimum: 1e9, maximum: 2e10, log: false, divisor: 1e9)
     let y = ChartAxis(title: "top-1 accuracy (%)", minimum: 60, maximum: 80, log: false)
     var generator = Generator(state: 42)
-    var cloud = PointCloud(x: x, y: y)
+    var cloud = PointCloud()
     var all: [FigurePoint] = []
     for _ in 0..<count {
       let px = 1e9 + generator.next() * 1.9e10

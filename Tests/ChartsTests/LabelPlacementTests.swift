@@ -60,6 +60,7 @@ struct LabelPlacementTests {
     #expect(figure.series[0].cloud.points.isEmpty)
     #expect(figure.series[0].cloud.cells.reduce(0) { $0 + Int($1) } == 100_000)
     #expect(figure.series[0].cloud.count == 100_000)
+    #expect(figure.series[0].cloud.cells.count == 512 * 512)
   }
 
   @Test func legendSitsOutsideThePlot() {
