@@ -1,7 +1,7 @@
 import GRDB
 
 /// The SQL that reads a sweep's configurations as (x, y) pairs: the `FROM … WHERE` part shared by the point list,
-/// the streaming Pareto scan and the plot's summary. A measured coordinate joins `measurements` (one row per
+/// the streaming Pareto scan and the presets' points. A measured coordinate joins `measurements` (one row per
 /// dataset that measured the configuration); when both coordinates are measured they come from the same dataset
 /// unless named.
 struct PointQuery {
@@ -49,11 +49,5 @@ struct PointQuery {
     self.from = "FROM configs c \(joins.joined(separator: " ")) WHERE c.sweep_id = ?"
     self.arguments = arguments
     self.datasetAlias = firstMeasurement
-  }
-
-  /// SQL that is true when both coordinates are finite numbers (SQLite stores NaN as NULL; ±∞ compare equal to
-  /// `9e999` and `-9e999`).
-  var finite: String {
-    "(\(x) IS NOT NULL AND \(y) IS NOT NULL AND abs(\(x)) < 9e999 AND abs(\(y)) < 9e999)"
   }
 }

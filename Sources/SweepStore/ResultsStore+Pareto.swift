@@ -112,32 +112,6 @@ extension ResultsStore {
       nonFinite: nonFinite)
   }
 
-  /// The extent of a sweep's points: counts and the smallest and largest finite coordinates, in one aggregate
-  /// query (no sort, constant memory).
-  public func pointExtent(sweep: String, x: ResultColumn, y: ResultColumn) throws(StoreError)
-    -> PointExtent
-  {
-    let state = try self.sweep(named: sweep)
-    let query = try PointQuery(sweepID: state.id, x: x, y: y)
-    let (qx, qy, finite) = (query.x, query.y, query.finite)
-    let sql = """
-      SELECT count(*), sum(\(finite)),
-        min(CASE WHEN \(finite) THEN \(qx) END), max(CASE WHEN \(finite) THEN \(qx) END),
-        min(CASE WHEN \(finite) THEN \(qy) END), max(CASE WHEN \(finite) THEN \(qy) END),
-        min(CASE WHEN \(finite) AND \(qx) > 0 THEN \(qx) END),
-        min(CASE WHEN \(finite) AND \(qy) > 0 THEN \(qy) END)
-      \(query.from)
-      """
-    return try read { db in
-      let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(query.arguments))!
-      let total: Int = row[0]
-      let finite: Int = row[1] ?? 0
-      return PointExtent(
-        count: total, nonFinite: total - finite, x: (row[2], row[3]), y: (row[4], row[5]),
-        smallestPositive: (row[6], row[7]))
-    }
-  }
-
   /// Key, preset and label of configurations, by id.
   func pointDetails(ids: [Int64]) throws(StoreError) -> [Int64: PlotPoint] {
     guard !ids.isEmpty else { return [:] }
@@ -175,19 +149,6 @@ extension ResultsStore {
     }
     return result
   }
-}
-
-/// Counts and ranges of a sweep's points.
-public struct PointExtent: Sendable {
-  /// Rows (configurations × datasets of a measured coordinate).
-  public var count: Int
-  /// Rows with a NaN or ±∞ coordinate.
-  public var nonFinite: Int
-  /// Smallest and largest finite coordinates (nil when there are none).
-  public var x: (Double?, Double?)
-  public var y: (Double?, Double?)
-  /// Smallest positive finite x and y, for log scales.
-  public var smallestPositive: (Double?, Double?)
 }
 
 extension ResultsStore {

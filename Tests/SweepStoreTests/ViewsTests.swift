@@ -42,8 +42,5 @@ struct ViewsTests {
       sweep: "presets", x: store.column(named: "macs"), y: store.column(named: "latency_ms"), maximizeY: false)
     #expect(result.nonFinite == 1)
     #expect(result.finite == 5)
-    #expect(
-      try store.pointExtent(sweep: "presets", x: store.column(named: "macs"), y: store.column(named: "latency_ms"))
-        .nonFinite == 1)
   }
 }
