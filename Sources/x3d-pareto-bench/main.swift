@@ -136,7 +136,8 @@ print("frontier: \(frontier) configurations; same as SQL: \(same)")
 print(
   "median time: stream \(text(median(st.map(\.seconds)))) s, SQL \(text(median(sq.map(\.seconds)))) s, "
     + "ratio \(text(median(st.map(\.seconds)) / median(sq.map(\.seconds)))) "
-    + "(per-round ratios \(zip(st, sq).map { text($0.seconds / $1.seconds) }.joined(separator: ", ")))")
+    + "(per-round ratios \(zip(st, sq).map { text($0.seconds / $1.seconds) }.joined(separator: ", ")); "
+    + "median of per-round ratios \(text(median(zip(st, sq).map { $0.seconds / $1.seconds }))))")
 print(
   "median peak RSS: stream \(text(median(st.map(\.peakMiB)), 1)) MiB, SQL \(text(median(sq.map(\.peakMiB)), 1)) MiB, "
     + "ratio \(text(median(st.map(\.peakMiB)) / median(sq.map(\.peakMiB))))")
@@ -145,7 +146,8 @@ if let plots = runs["plot"] {
     "plot (ordered pass into a density + PDF): median \(text(median(plots.map(\.seconds)))) s, "
       + "peak \(text(median(plots.map(\.peakMiB)), 1)) MiB; time ratio to SQL "
       + "\(text(median(plots.map(\.seconds)) / median(sq.map(\.seconds)))) (per round "
-      + "\(zip(plots, sq).map { text($0.seconds / $1.seconds) }.joined(separator: ", "))); same frontier: "
+      + "\(zip(plots, sq).map { text($0.seconds / $1.seconds) }.joined(separator: ", ")); median of per-round "
+      + "ratios \(text(median(zip(plots, sq).map { $0.seconds / $1.seconds })))); same frontier: "
       + "\(plots.map(\.output) == sq.map(\.output))")
 }
 if !same { exit(1) }
