@@ -67,7 +67,10 @@ extension X3DCost {
       }
       switch series ?? (unqualifiedMetric ? .dataset : .none) {
       case .none: split = .none
-      case .dataset: split = .dataset
+      case .dataset:
+        guard ([xColumn] + yColumns).contains(where: { if case .measurement = $0.source { true } else { false } })
+        else { throw UsageError("--series dataset needs a measured column (top1, latency_ms …) on an axis") }
+        split = .dataset
       case .implementation: split = .column(try results.column(named: "implementation"))
       case .preset: split = .column(try results.column(named: "preset"))
       }
