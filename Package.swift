@@ -77,7 +77,7 @@ let package = Package(
       name: "SweepStoreTests",
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
-    .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+    .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore"]),
   ]
 )

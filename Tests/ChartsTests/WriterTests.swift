@@ -1,5 +1,6 @@
 import Charts
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -65,25 +66,14 @@ struct WriterTests {
   }
 
   @Test func pdfReadersAcceptIt() throws {
-    guard
-      let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(
-        where: FileManager.default.isExecutableFile(atPath:))
-    else { return }
+    guard let pdftotext = ExternalTool.find("pdftotext") else { return }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("figure.pdf")
     try Data(figure().rendered(.pdf).bytes).write(to: file)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: pdftotext)
-    process.arguments = [file.path, "-"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(output)")
+    let (status, output) = ExternalTool.run(pdftotext, [file.path, "-"])
+    #expect(status == 0, "\(output)")
     #expect(!output.contains("Error"), "\(output)")
     #expect(output.contains("Pareto frontier"))
     #expect(output.contains("multiply-adds (G)"))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SweepStore
@@ -72,9 +73,10 @@ struct ExportTests {
 
   /// The table compiles with pdflatex where it is installed (skipped otherwise); siunitx only where it exists.
   @Test func latexCompiles() throws {
-    guard let pdflatex = Self.which("pdflatex") else { return }
+    guard let pdflatex = ExternalTool.find("pdflatex") else { return }
     let store = try presetsStore()
-    let siunitx = Self.which("kpsewhich").map { Self.run($0, ["siunitx.sty"], in: nil).status == 0 } ?? false
+    let siunitx =
+      ExternalTool.find("kpsewhich").map { ExternalTool.run($0, ["siunitx.sty"], in: nil).status == 0 } ?? false
     let columns = ["preset", "frames", "crop", "macs", "params_no_bn", "inference_peak_bytes", "top1@paper-table3"]
     let latex = try table(store, columns).render(.latex, ExportOptions(boldBest: true, siunitx: siunitx, fit: true))
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latex-\(UUID().uuidString)")
@@ -90,29 +92,10 @@ struct ExportTests {
       \\end{document}
       """
     try document.write(to: directory.appendingPathComponent("table.tex"), atomically: true, encoding: .utf8)
-    let result = Self.run(pdflatex, ["-interaction=nonstopmode", "-halt-on-error", "table.tex"], in: directory)
+    let result = ExternalTool.run(pdflatex, ["-interaction=nonstopmode", "-halt-on-error", "table.tex"], in: directory)
     #expect(result.status == 0, "\(result.output.suffix(2000))")
     #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("table.pdf").path))
     #expect(!result.output.contains("Overfull \\hbox"), "\(result.output.suffix(2000))")
-  }
-
-  static func which(_ tool: String) -> String? {
-    let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-    return paths.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-  }
-
-  static func run(_ tool: String, _ arguments: [String], in directory: URL?) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    guard (try? process.run()) != nil else { return (-1, "cannot run \(tool)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
   @Test func ambiguousMetricNeedsADataset() throws {
