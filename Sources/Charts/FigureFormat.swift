@@ -26,7 +26,9 @@ public enum PageLength {
   public static func points(_ text: String) -> Double? {
     let units: [(String, Double)] = [("in", 72), ("cm", 72 / 2.54), ("mm", 72 / 25.4), ("pt", 1), ("", 1)]
     for (suffix, scale) in units where text.hasSuffix(suffix) {
-      guard let value = Double(text.dropLast(suffix.count)), value.isFinite, value > 0 else { return nil }
+      guard let value = Double(text.dropLast(suffix.count)), value.isFinite, value > 0,
+        (value * scale).isFinite
+      else { return nil }
       return value * scale
     }
     return nil

@@ -47,6 +47,13 @@ extension X3DCost {
           "cannot write '\(out)': the formats are \(FigureFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", "))"
         )
       }
+      // 1 in to 100 in: smaller leaves no room for the axes, larger is no page.
+      for (name, value) in [("--width", width), ("--height", height)] {
+        guard let value, let points = PageLength.points(value) else { continue }
+        guard (72...7200).contains(points) else {
+          throw ValidationError("\(name) '\(value)' is outside 1in…100in")
+        }
+      }
       guard PageLength.points(width) != nil else {
         throw ValidationError("--width '\(width)' is not a length (3.3in, 17cm, 240pt)")
       }

@@ -40,6 +40,12 @@ struct PaperOutputCommandTests {
     let width = try CommandRunner.run(
       ["plot", "--sweep", "grid", "--y", "top1", "--width", "wide", "--out", "f.svg"], in: here)
     #expect(width.status == 2 && width.standardError.contains("'wide'"))
+    for bad in ["1e308in", "0.5in", "101in", "0pt"] {
+      let refused = try CommandRunner.run(
+        ["plot", "--sweep", "grid", "--y", "top1", "--width", bad, "--out", "w.pdf"], in: here)
+      #expect(refused.status == 2 && refused.standardError.contains("'\(bad)'"), "\(bad): \(refused.standardError)")
+      #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("w.pdf").path))
+    }
   }
 
   @Test func severalYColumnsAreSeveralSeries() throws {
