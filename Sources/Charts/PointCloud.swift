@@ -74,7 +74,8 @@ public struct PointCloud: Sendable {
       let (low, high) = (values.min()!, values.max()!)
       let span = high > low ? high - low : Swift.max(Swift.abs(low), 1) * 1e-6
       // Twice the span, the data in the middle half.
-      let cell = 2 * span / n
+      // Never zero (a denormal span would underflow) and never infinite (a span beyond the largest double).
+      let cell = Swift.min(Swift.max(2 * span / n, .leastNormalMagnitude), .greatestFiniteMagnitude / n)
       let start = low - span / 2
       if vertical { (origin.y, width.y) = (start, cell) } else { (origin.x, width.x) = (start, cell) }
     }
@@ -87,10 +88,12 @@ public struct PointCloud: Sendable {
   private mutating func bin(_ point: FigurePoint) {
     let (tx, ty) = axisSpace(point)
     let n = Double(resolution)
-    while tx < origin.x { grow(vertical: false, downward: true) }
-    while tx >= origin.x + n * width.x { grow(vertical: false, downward: false) }
-    while ty < origin.y { grow(vertical: true, downward: true) }
-    while ty >= origin.y + n * width.y { grow(vertical: true, downward: false) }
+    // Each grow covers the point (up to float rounding, hence the loops); a cell width that became infinite ends
+    // them, and the index clamps.
+    while tx < origin.x { grow(vertical: false, downward: true, reach: origin.x + n * width.x - tx) }
+    while tx >= origin.x + n * width.x { grow(vertical: false, downward: false, reach: tx - origin.x) }
+    while ty < origin.y { grow(vertical: true, downward: true, reach: origin.y + n * width.y - ty) }
+    while ty >= origin.y + n * width.y { grow(vertical: true, downward: false, reach: ty - origin.y) }
     cells[index((ty - origin.y) / width.y) * resolution + index((tx - origin.x) / width.x)] &+= 1
   }
 
@@ -99,27 +102,35 @@ public struct PointCloud: Sendable {
     cells.isFinite ? Int(Swift.min(Swift.max(cells, 0), Double(resolution - 1))) : 0
   }
 
-  /// Doubles the cell width along one axis, extending the grid below (`downward`) or above its range: old cell i
-  /// goes to i / 2, or to n / 2 + i / 2 when the range extends below.
-  private mutating func grow(vertical: Bool, downward: Bool) {
+  /// Doubles the cell width along one axis k times at once (k ≥ 1, the fewest that make the grid `reach` long),
+  /// extending the grid below (`downward`, keeping its upper edge) or above (keeping its lower edge): old cell i goes
+  /// to i >> k, or to (n·(2ᵏ − 1) + i) >> k when the range extends below.
+  private mutating func grow(vertical: Bool, downward: Bool, reach: Double) {
     let n = resolution
+    let cell = vertical ? width.y : width.x
+    let needed = reach / (Double(n) * cell)
+    // Beyond 2²⁰ every old cell lands in one new cell; more doublings only scale the width.
+    let k = needed.isFinite && needed > 1 ? Swift.max(1, Int(Foundation.ceil(Foundation.log2(needed)))) : 1
+    let shift = Swift.min(k, 20)
+    let offset = downward ? n * ((1 << shift) - 1) : 0
     var grown = Array(repeating: Int32(0), count: n * n)
     for row in 0..<n {
       for column in 0..<n {
         let count = cells[row * n + column]
         guard count != 0 else { continue }
         var (r, c) = (row, column)
-        if vertical { r = (downward ? n / 2 : 0) + row / 2 } else { c = (downward ? n / 2 : 0) + column / 2 }
+        if vertical { r = (offset + row) >> shift } else { c = (offset + column) >> shift }
         grown[r * n + c] &+= count
       }
     }
     cells = grown
+    let grownCell = cell * Foundation.pow(2, Double(k))
     if vertical {
-      if downward { origin.y -= Double(n) * width.y }
-      width.y *= 2
+      if downward { origin.y += Double(n) * (cell - grownCell) }
+      width.y = grownCell
     } else {
-      if downward { origin.x -= Double(n) * width.x }
-      width.x *= 2
+      if downward { origin.x += Double(n) * (cell - grownCell) }
+      width.x = grownCell
     }
   }
 }

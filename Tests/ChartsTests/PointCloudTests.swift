@@ -48,4 +48,14 @@ struct PointCloudTests {
     }
     #expect(cloud.count == 1 && cloud.rejected == 3)
   }
+
+  /// Constant, denormal and huge values: the grid grows in one step per point and keeps every count.
+  @Test func extremeSpansNeitherHangNorLosePoints() {
+    var cloud = PointCloud(limit: 100, resolution: 64)
+    let values: [Double] = Array(repeating: 0, count: 200) + [5e-324, 1e-300, 1, -1e300, 1e300, 1.7e308, -1.7e308]
+    for (index, value) in values.enumerated() { cloud.add(FigurePoint(x: value, y: Double(index))) }
+    #expect(cloud.count == values.count)
+    #expect(cloud.cells.reduce(0) { $0 + Int($1) } == values.count)
+    #expect(cloud.xRange == -1.7e308...1.7e308)
+  }
 }
