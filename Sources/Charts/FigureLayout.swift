@@ -7,7 +7,8 @@ import Foundation
 /// frontier is a line with solid markers on top. Labels are then placed greedily, in the order given: for each, the
 /// first of 112 candidate positions around its point (16 directions, seven distances) whose box stays inside the plot
 /// and touches no marker, frontier line or earlier label (the six farther rings also need a leader line from the point's
-/// ring to the box that crosses no frontier, ring, label or other leader; it may cross the translucent cloud); a label with no free candidate is left out.
+/// ring to the box that crosses no frontier, ring, label or other leader beyond its first half font size; it may
+/// cross the translucent cloud); a label with no free candidate is left out.
 public struct FigureLayout: Sendable {
   public private(set) var marks: [Mark] = []
   /// The plot area (inside the axes).
@@ -253,14 +254,17 @@ public struct FigureLayout: Sendable {
             chosen = (box, nil)
             break search
           }
-          // A leader from just outside the ring to the box's nearest point, clear of everything else.
+          // A leader from just outside the ring to the box's nearest point, clear of everything else beyond the
+          // first half font size (where the point's own frontier lines leave it).
           let end = PagePoint(
             Swift.min(Swift.max(center.x, box.minX), box.maxX), Swift.min(Swift.max(center.y, box.minY), box.maxY))
           let length = hypot(end.x - center.x, end.y - center.y)
-          let start = PagePoint(
-            center.x + (end.x - center.x) * (ring + 1.5) / length, center.y + (end.y - center.y) * (ring + 1.5) / length
-          )
-          if hard.isFree(segment: start, end, halfWidth: 0.4) {
+          func along(_ distance: Double) -> PagePoint {
+            PagePoint(
+              center.x + (end.x - center.x) * distance / length, center.y + (end.y - center.y) * distance / length)
+          }
+          let start = along(ring + 1.5)
+          if hard.isFree(segment: along(ring + 1.5 + font * 0.5), end, halfWidth: 0.4) {
             chosen = (box, (start, end))
             break search
           }

@@ -90,7 +90,7 @@ extension X3DCost {
       var frontierCount = 0
       var labelPoints: [(name: String, point: FigurePoint)] = []
       // A dataset series names its test protocol: accuracies over 10×1 and 10×3 views are different numbers.
-      let datasetViews = split == .dataset ? try results.datasetViews() : [:]
+      let datasetViews = try results.datasetViews()
       for column in yColumns {
         let maximize = direction.map { $0 == .maximize } ?? column.higherIsBetter
         var clouds: [PointCloud] = []
@@ -104,7 +104,12 @@ extension X3DCost {
         // Series in name order, so that the legend does not depend on which series has the cheapest point.
         for (index, name) in result.series.enumerated().sorted(by: { $0.element < $1.element }) {
           let shown = datasetViews[name].map { "\(name) (\($0.description) views)" } ?? name
-          let label = yColumns.count > 1 ? (name.isEmpty ? column.name : "\(column.name) · \(shown)") : shown
+          // A column of one dataset (`top1@paper-table3`) names its views too.
+          var columnName = column.name
+          if case .measurement(_, let dataset?) = column.source, let views = datasetViews[dataset] {
+            columnName += " (\(views.description) views)"
+          }
+          let label = yColumns.count > 1 ? (name.isEmpty ? columnName : "\(columnName) · \(shown)") : shown
           let frontier = result.frontiers[index].map { FigurePoint(x: $0.x, y: $0.y) }
           frontierCount += frontier.count
           figureSeries.append(
