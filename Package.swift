@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Verification", targets: ["Verification"]),
     .library(name: "LatencyModel", targets: ["LatencyModel"]),
     .library(name: "SweepStore", targets: ["SweepStore"]),
+    .library(name: "Charts", targets: ["Charts"]),
     .library(name: "ExpansionSearch", targets: ["ExpansionSearch"]),
   ],
   dependencies: [
@@ -44,6 +45,9 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]),
 
+    // MARK: Figures: scatter and frontier plots as SVG and PDF, label placement (no SQL, no formulas)
+    .target(name: "Charts"),
+
     // MARK: Forward expansion, backward contraction
     .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "SweepStore", "ReferenceExecutor"]),
 
@@ -52,6 +56,7 @@ let package = Package(
       name: "x3d-cost",
       dependencies: [
         "X3DModel", "CostModel", "ReferenceExecutor", "Verification", "SweepStore", "ExpansionSearch", "LatencyModel",
+        "Charts",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -61,6 +66,11 @@ let package = Package(
 
     // MARK: Executor kernel benchmark (swift run -c release x3d-exec-bench)
     .executableTarget(name: "x3d-exec-bench", dependencies: ["ReferenceExecutor", "X3DModel"]),
+
+    // MARK: Pareto frontier at scale against one SQL query (swift run -c release x3d-pareto-bench DB SWEEP)
+    .executableTarget(
+      name: "x3d-pareto-bench",
+      dependencies: ["SweepStore", "Charts", .product(name: "GRDB", package: "GRDB.swift")]),
 
     // MARK: Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -74,6 +84,7 @@ let package = Package(
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "LatencyModelTests", dependencies: ["LatencyModel", "CostModel", "X3DModel"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost"]),
+    .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore"]),
   ]
 )

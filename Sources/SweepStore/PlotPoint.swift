@@ -29,23 +29,3 @@ public struct PlotPoint: Hashable, Sendable {
     self.label = label
   }
 }
-
-/// The Pareto frontier of a set of points: x is a cost (smaller is better), y is better larger or smaller.
-public enum ParetoFrontier {
-  /// Points not dominated by any other, by increasing x. A point is dominated when another has x no larger and
-  /// y at least as good, one of them strictly; of exact ties the first in input order is kept.
-  public static func frontier(_ points: [PlotPoint], maximizeY: Bool) -> [PlotPoint] {
-    let better: (Double, Double) -> Bool = maximizeY ? { $0 > $1 } : { $0 < $1 }
-    let ordered = points.enumerated().sorted { lhs, rhs in
-      if lhs.element.x != rhs.element.x { return lhs.element.x < rhs.element.x }
-      if lhs.element.y != rhs.element.y { return better(lhs.element.y, rhs.element.y) }
-      return lhs.offset < rhs.offset
-    }
-    var frontier: [PlotPoint] = []
-    for (_, point) in ordered where point.x.isFinite && point.y.isFinite {
-      if let last = frontier.last, !better(point.y, last.y) { continue }
-      frontier.append(point)
-    }
-    return frontier
-  }
-}

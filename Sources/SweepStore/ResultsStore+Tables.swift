@@ -2,84 +2,31 @@ import GRDB
 import X3DModel
 
 extension ResultsStore {
-  /// The sweep's configurations as points (`x`, `y`). A measured coordinate gives one point per dataset that
-  /// measured the configuration (configurations without the measurement are left out); when both are measured,
-  /// they come from the same dataset unless named.
+  /// The sweep's configurations as points (`x`, `y`), in insertion order. A measured coordinate gives one point per
+  /// dataset that measured the configuration (configurations without the measurement are left out); when both are
+  /// measured, they come from the same dataset unless named. Holds every point in memory: for large sweeps use
+  /// ``pareto(sweep:x:y:maximizeY:series:visit:)``, which streams.
   public func points(sweep: String, x: ResultColumn, y: ResultColumn) throws(StoreError)
     -> [PlotPoint]
   {
     let state = try self.sweep(named: sweep)
-    for column in [x, y] where column.isText {
-      throw .unknownColumn(
-        name: column.name, known: ResultColumn.configColumns.filter { !$0.isText }.map(\.name))
-    }
-    var joins: [String] = []
-    var arguments: [any DatabaseValueConvertible] = []
-    var firstMeasurement: String?
-    var expressions: [String] = []
-    for (index, column) in [x, y].enumerated() {
-      switch column.source {
-      case .config(let name):
-        expressions.append("c.\(name)")
-      case .measurement(let metric, let dataset):
-        let alias = "m\(index)"
-        var join =
-          "JOIN measurements \(alias) ON \(alias).config_key = c.key AND \(alias).metric = ?"
-        arguments.append(metric)
-        if let dataset {
-          join += " AND \(alias).dataset_id = (SELECT id FROM datasets WHERE name = ?)"
-          arguments.append(dataset)
-        } else if let first = firstMeasurement {
-          join += " AND \(alias).dataset_id = \(first).dataset_id"
-        }
-        if firstMeasurement == nil { firstMeasurement = alias }
-        joins.append(join)
-        expressions.append("\(alias).value")
+    let query = try PointQuery(sweepID: state.id, x: x, y: y)
+    let dataset = query.datasetAlias.map { "(SELECT name FROM datasets WHERE id = \($0).dataset_id)" } ?? "NULL"
+    let order = query.datasetAlias.map { "c.id, \($0).dataset_id" } ?? "c.id"
+    let sql = "SELECT c.id, \(query.x), \(query.y), \(dataset) \(query.from) ORDER BY \(order)"
+    let rows = try read { db in
+      try Row.fetchAll(db, sql: sql, arguments: StatementArguments(query.arguments)).map {
+        (id: $0[0] as Int64, x: $0[1] as Double?, y: $0[2] as Double?, dataset: $0[3] as String?)
       }
     }
-    if let first = firstMeasurement {
-      joins.append("JOIN datasets d ON d.id = \(first).dataset_id")
+    let details = try pointDetails(ids: Array(Set(rows.map(\.id))).sorted())
+    return rows.compactMap { row in
+      guard var point = details[row.id] else { return nil }
+      point.x = row.x ?? .nan
+      point.y = row.y ?? .nan
+      point.dataset = row.dataset
+      return point
     }
-    let sql = """
-      SELECT c.key, \(expressions[0]) AS x, \(expressions[1]) AS y, \(firstMeasurement == nil ? "NULL" : "d.name") AS dataset,
-        c.frames, c.crop, c.test_crop, c.width_factor, c.depth_factor, c.bottleneck_factor, c.classes, c.batch
-      FROM configs c \(joins.joined(separator: " "))
-      WHERE c.sweep_id = ? ORDER BY c.id\(firstMeasurement == nil ? "" : ", d.id")
-      """
-    arguments.append(state.id)
-    let presets = Preset.allCases.compactMap { preset in
-      (try? ModelConfiguration(preset: preset)).map { (preset, $0) }
-    }
-    return try read { db in
-      try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-        let frames: Int = row["frames"]
-        let crop: Int = row["crop"]
-        let testCrop: Int = row["test_crop"]
-        let (w, d, b): (Double, Double, Double) = (
-          row["width_factor"], row["depth_factor"], row["bottleneck_factor"]
-        )
-        let classes: Int = row["classes"]
-        let batch: Int = row["batch"]
-        let preset = presets.first { _, p in
-          p.frames == frames && p.crop == crop && p.evaluatedCrop == testCrop && p.widthFactor == w
-            && p.depthFactor == d && p.bottleneckFactor == b && p.classes == classes
-            && p.batch == batch
-        }?.0
-        let cropText = testCrop == crop ? "\(crop)²" : "\(testCrop)² (train \(crop))"
-        return PlotPoint(
-          configKey: row["key"], x: row["x"], y: row["y"], dataset: row["dataset"],
-          preset: preset,
-          label: "\(frames)×\(cropText) w\(w) d\(d) b\(b)")
-      }
-    }
-  }
-
-  /// The Pareto frontier of the sweep in (`x`, `y`): x minimised, y maximised or minimised.
-  public func pareto(sweep: String, x: ResultColumn, y: ResultColumn, maximizeY: Bool)
-    throws(StoreError)
-    -> [PlotPoint]
-  {
-    ParetoFrontier.frontier(try points(sweep: sweep, x: x, y: y), maximizeY: maximizeY)
   }
 
   /// One row per configuration of the sweep with the given columns, in insertion order. A measured column takes
@@ -121,6 +68,11 @@ extension ResultsStore {
         columns: columns.map(\.name),
         rows: rows.map { row in (0..<columns.count).map { Self.cell(row[$0] as DatabaseValue) } })
     }
+  }
+
+  /// The datasets that measured `metric` on some configuration of the sweep, by name.
+  public func datasets(measuring metric: String, sweep: String) throws(StoreError) -> [String] {
+    try datasets(measuring: metric, sweepID: try self.sweep(named: sweep).id)
   }
 
   private func datasets(measuring metric: String, sweepID: Int64) throws(StoreError) -> [String] {

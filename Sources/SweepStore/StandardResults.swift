@@ -85,6 +85,7 @@ public enum StandardResults {
         dataset: DatasetRecord(
           name: dataset.name, source: dataset.source, description: dataset.description,
           importedAt: timestamp))
+      try store.setViews(dataset.views, dataset: dataset.name)
     }
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CostModel
 import Foundation
 import LatencyModel
+import SweepStore
 import X3DModel
 
 extension X3DCost {
@@ -18,8 +19,11 @@ extension X3DCost {
     @Option(help: "Headline figure: paper (conv+linear MACs), fvcore (MACs + 2·BN elements) or flops (full FLOPs).")
     var convention: Convention = .paper
 
-    @Option(help: "table, json, csv or markdown.")
+    @Option(help: "table, json, csv (tidy: JSON keys as columns, plain numbers) or markdown.")
     var format: OutputFormat = .table
+
+    @Option(help: "Multi-view testing CLIPSxCROPS (10x3): the cost per view and per video (× clips × crops).")
+    var views: String?
 
     @Flag(help: "One row per node, with SlowFast path names.")
     var perLayer = false
@@ -33,12 +37,19 @@ extension X3DCost {
         valueName: "NAME|FILE"))
     var hardware: String?
 
+    func validate() throws {
+      if let views, TestViews(views) == nil {
+        throw UsageError("--views '\(views)' is not CLIPSxCROPS with each from 1 to 1000 (e.g. 10x3)")
+      }
+    }
+
     func run() throws {
       let configuration = try model.resolve()
       let report = try CostReport(
         configuration, elementType: dtype, perLayer: perLayer || perStage || hardware != nil)
       var view = CostView(
-        report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage)
+        report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage,
+        views: views.flatMap(TestViews.init))
       if let hardware {
         guard format != .json else {
           throw UsageError("--hardware is not in the JSON output yet: use --format table, csv or markdown")
@@ -46,6 +57,12 @@ extension X3DCost {
         view.latency = try LatencyColumns(report: report, profile: try HardwareProfile.load(hardware))
       }
       print(try view.render(format), terminator: "")
+      if format == .csv && (perLayer || perStage) {
+        FileHandle.standardError.write(
+          Data(
+            ("note: the CSV holds one row per \(perLayer ? "node" : "stage"); macs, params and activations are its "
+              + "column sums, and the totals with memory are in the CSV without --per-layer/--per-stage\n").utf8))
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import CostModel
 import Foundation
+import SweepStore
 import X3DModel
 
 /// The JSON contract of `x3d-cost --format json` (docs/json.md): `config`, `totals`, `headline`, `architecture`,
@@ -82,12 +83,19 @@ struct CostJSON: Encodable {
     }
   }
 
+  /// `--views`: the protocol and the costs per video (per view × count).
+  struct Views: Encodable {
+    var clips, crops, count: Int
+    var macs_per_video, fvcore_flops_per_video, flops_per_video: Int
+  }
+
   var config: Config
   var totals: Fields
   var headline: Headline
   var architecture: Architecture
   var stages: [StageTotals]?
   var layers: [Layer]?
+  var views: Views?
 
   init(_ view: CostView) {
     let report = view.report
@@ -118,6 +126,14 @@ struct CostJSON: Encodable {
       }
     }
     if view.perLayer { layers = report.layers.map(Self.layer) }
+    if let v = view.views {
+      let t = report.totals
+      views = Views(
+        clips: v.clips, crops: v.crops, count: v.count,
+        macs_per_video: t[.macs].multipliedReportingOverflow(by: v.count).partialValue,
+        fvcore_flops_per_video: t[.fvcoreFlops].multipliedReportingOverflow(by: v.count).partialValue,
+        flops_per_video: t[.flops].multipliedReportingOverflow(by: v.count).partialValue)
+    }
   }
 
   static func layer(_ row: LayerRow) -> Layer {

@@ -1,5 +1,6 @@
 import CostModel
 import Foundation
+import SweepStore
 import X3DModel
 
 /// Renders a ``CostReport`` for the terminal (table, Markdown, CSV) or as the JSON contract.
@@ -11,11 +12,13 @@ struct CostView {
   let perStage: Bool
   /// Bytes and predicted times from `--hardware`.
   var latency: LatencyColumns? = nil
+  /// Multi-view testing: costs per video are the costs per view × views.
+  var views: TestViews? = nil
 
   func render(_ format: OutputFormat) throws -> String {
     switch format {
     case .json: return try CostJSON(self).encoded()
-    case .csv: return sections(csv: true)
+    case .csv: return try CostCSV(json: CostJSON(self)).render(perLayer: perLayer, perStage: perStage)
     case .table, .markdown: return text(format)
     }
   }
@@ -26,16 +29,10 @@ struct CostView {
     var out = summary()
     out += "\n" + architectureTable().render(format)
     out += "\n" + totalsTable().render(format)
+    if let views { out += "\n" + viewsTable(views).render(format) }
     if perStage { out += "\n" + stageTable().render(format) }
     if perLayer { out += "\n" + layerTable().render(format) }
     return out
-  }
-
-  /// CSV holds one table: layers, else stages, else totals.
-  private func sections(csv: Bool) -> String {
-    if perLayer { return layerTable().render(.csv) }
-    if perStage { return stageTable().render(.csv) }
-    return totalsTable().render(.csv)
   }
 
   private func summary() -> String {
@@ -97,6 +94,24 @@ struct CostView {
       ])
     }
     for row in latency?.totalRows ?? [] { table.append(row) }
+    return table
+  }
+
+  /// Per view and per video (`4.73 G × 30 = 142 G`) for the multiply-add and FLOP conventions.
+  private func viewsTable(_ views: TestViews) -> TextTable {
+    let t = report.totals
+    var table = TextTable([
+      ("\(views.description) = \(views.count) views", .left), ("per view", .right), ("× views", .right),
+      ("per video", .right),
+    ])
+    for convention in Convention.allCases {
+      let (name, value) = (convention.label, t[convention.field])
+      let total = value.multipliedReportingOverflow(by: views.count)
+      table.append([
+        name, Quantity.decimal(value), "× \(views.count)",
+        total.overflow ? "overflow" : Quantity.decimal(total.partialValue),
+      ])
+    }
     return table
   }
 

@@ -41,6 +41,10 @@ extension X3DCost {
     )
     var standard = false
 
+    @Option(
+      help: "Multi-view test protocol CLIPSxCROPS (10x3): stored with the sweep; costs per video = per view × views.")
+    var views: String?
+
     @Option(parsing: .unconditional, help: "Configurations per transaction (at most 1,000,000).")
     var batchSize = 50_000
 
@@ -63,6 +67,10 @@ extension X3DCost {
       }
       try FlagBounds.check(batchSize, "--batch-size", in: 1...FlagBounds.maximumBatchSize)
       try FlagBounds.check(jobs, "--jobs", in: 1...FlagBounds.maximumThreads)
+      if let views, TestViews(views) == nil {
+        throw UsageError("--views '\(views)' is not CLIPSxCROPS with each from 1 to 1000 (e.g. 10x3)")
+      }
+      if standard && views != nil { throw UsageError("--standard takes no --views") }
     }
 
     func run() throws {
@@ -107,6 +115,7 @@ extension X3DCost {
         },
         shouldStop: { Interruption.requested })
       bar.finish()
+      if let views = views.flatMap(TestViews.init) { try results.setViews(views, sweep: outcome.state.name) }
       print(Self.summary(outcome, seconds: Date().timeIntervalSince(started)))
       if let profile, !outcome.interrupted {
         let stored = try SweepPrediction.store(

@@ -1,4 +1,6 @@
-/// A table of strings rendered as aligned text, Markdown or RFC 4180 CSV.
+import SweepStore
+
+/// A table of strings rendered as aligned text, or Markdown and RFC 4180 CSV through ``TableText``.
 struct TextTable {
   enum Alignment { case left, right }
 
@@ -36,22 +38,10 @@ struct TextTable {
   }
 
   func markdown() -> String {
-    func line(_ cells: [String]) -> String {
-      "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-    }
-    let rule = "|" + alignments.map { $0 == .left ? "---|" : "---:|" }.joined()
-    return ([line(headers), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+    TableText.markdown(headers: headers, rightAligned: alignments.map { $0 == .right }, rows: rows)
   }
 
-  /// RFC 4180: comma separated, CRLF line ends, fields with comma, quote or line break quoted, quotes doubled.
-  func csv() -> String {
-    ([headers] + rows).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-  }
-
-  static func csvField(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
+  func csv() -> String { TableText.csv([headers] + rows) }
 }
 
 extension String {

@@ -94,12 +94,16 @@ struct CostCommandTests {
     #expect(headline?.contains(" 4,896,243,200 ") == true)
   }
 
-  @Test func csvIsRFC4180() throws {
+  @Test func perLayerCSVHasEveryJSONFieldAsAColumn() throws {
     let result = try CommandRunner.run(["--preset", "x2d", "--per-layer", "--format", "csv"])
     #expect(result.status == 0)
     let lines = result.standardOutput.components(separatedBy: "\r\n")
-    #expect(lines[0] == "name,kind,input,output,kernel/stride/groups,MACs,params,output elements,share")
-    #expect(lines[2].hasPrefix("s1.pathway0_stem.conv_xy,conv,1×3×1×112×112,1×24×1×56×56,"))
+    #expect(
+      lines[0] == "name,kind,stage,activations,bn_elements,flops,groups,input_shape,kernel,macs,output_elements,"
+        + "output_shape,padding,params,stride")
+    #expect(lines[2].hasPrefix("s1.pathway0_stem.conv_xy,conv,stem,"))
+    #expect(lines[2].contains(",1x3x1x112x112,"))
+    #expect(result.standardError.contains("column sums"))
   }
 
   @Test(arguments: [
