@@ -7,6 +7,8 @@ public struct CostAccumulator: LayerSink, Sendable {
   private var sums = CostTotals()
   private var peak: InferencePeak
   private var training: TrainingActivations
+  /// The index of the input clip once received (a segment's stand-in input is not the clip).
+  private var clipIndex = -1
 
   public init(elementType: ElementType, implementation: ImplementationVariant) {
     peak = InferencePeak(elementType: elementType)
@@ -32,7 +34,9 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// Prices `node` and runs the memory trackers, counting `copies` copies of it for training memory.
   @inline(__always)
   mutating func track(_ node: LayerNode, copies: Int) throws(ConfigurationError) -> LayerCost {
-    let cost = try CostFormulas.cost(of: node)
+    if TrainingFormulas.isClip(node) { clipIndex = node.index }
+    let cost = try CostFormulas.cost(
+      of: node, elementType: peak.elementType, readsClip: clipIndex >= 0 && node.inputs.first == clipIndex)
     let outputBytes = try peak.run(
       index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
       outputElements: cost[.outputElements],

@@ -19,6 +19,11 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   case inferencePeakBytes
   case trainingActivationBytes
   case outputElements
+  case bytesRead
+  case bytesWritten
+  case trainingMacs
+  case trainingInputGradientMacs
+  case trainingWeightGradientMacs
 
   /// How a field's node values make the network's value.
   public enum Combination: Sendable {
@@ -52,6 +57,11 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .inferencePeakBytes: "inference_peak_bytes"
     case .trainingActivationBytes: "training_activation_bytes"
     case .outputElements: "output_elements"
+    case .bytesRead: "bytes_read"
+    case .bytesWritten: "bytes_written"
+    case .trainingInputGradientMacs: "training_input_gradient_macs"
+    case .trainingWeightGradientMacs: "training_weight_gradient_macs"
+    case .trainingMacs: "training_macs"
     }
   }
 
@@ -71,6 +81,11 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .inferencePeakBytes: "inference peak memory"
     case .trainingActivationBytes: "training activation memory"
     case .outputElements: "output elements"
+    case .bytesRead: "bytes read, each node alone"
+    case .bytesWritten: "bytes written, each node alone"
+    case .trainingInputGradientMacs: "input-gradient multiply-adds"
+    case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
+    case .trainingMacs: "training multiply-adds (forward + gradients)"
     }
   }
 
@@ -89,16 +104,21 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .inferencePeakBytes: "inference peak bytes"
     case .trainingActivationBytes: "training activation bytes"
     case .outputElements: "output elements"
+    case .bytesRead: "bytes read"
+    case .bytesWritten: "bytes written"
+    case .trainingInputGradientMacs: "input-gradient multiply-adds"
+    case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
+    case .trainingMacs: "training multiply-adds"
     }
   }
 
   public var unit: Unit {
     switch self {
-    case .macs, .convMacs, .linearMacs: .macs
+    case .macs, .convMacs, .linearMacs, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: .macs
     case .fvcoreFlops, .flops: .flops
     case .params, .paramsNoBN: .parameters
     case .bnElements, .activations, .outputElements: .elements
-    case .inferencePeakBytes, .trainingActivationBytes: .bytes
+    case .inferencePeakBytes, .trainingActivationBytes, .bytesRead, .bytesWritten: .bytes
     }
   }
 
@@ -107,7 +127,8 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     switch self {
     case .inferencePeakBytes: .peak
     case .macs, .convMacs, .linearMacs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations,
-      .trainingActivationBytes, .outputElements:
+      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingInputGradientMacs,
+      .trainingWeightGradientMacs, .trainingMacs:
       .sum
     }
   }
@@ -116,9 +137,21 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   public var partOf: CostField? {
     switch self {
     case .convMacs, .linearMacs: .macs
+    case .trainingInputGradientMacs, .trainingWeightGradientMacs: .trainingMacs
     case .macs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations, .inferencePeakBytes,
-      .trainingActivationBytes, .outputElements:
+      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingMacs:
       nil
+    }
+  }
+
+  /// The store's schema version whose migration added the field's columns (1: the first schema). Migrations
+  /// derive their column lists from this, so a new field names the next version here.
+  public var schemaVersion: Int {
+    switch self {
+    case .macs, .convMacs, .linearMacs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations,
+      .inferencePeakBytes, .trainingActivationBytes, .outputElements:
+      1
+    case .bytesRead, .bytesWritten, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: 4
     }
   }
 
@@ -129,7 +162,9 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   /// belong to the network, not to a node.
   public var isPerLayer: Bool {
     switch self {
-    case .macs, .params, .bnElements, .activations, .outputElements, .flops: true
+    case .macs, .params, .bnElements, .activations, .outputElements, .flops, .bytesRead, .bytesWritten,
+      .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs:
+      true
     case .convMacs, .linearMacs, .fvcoreFlops, .paramsNoBN, .inferencePeakBytes, .trainingActivationBytes: false
     }
   }

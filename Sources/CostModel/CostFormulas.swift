@@ -1,6 +1,7 @@
 import X3DModel
 
-/// The one table of per-layer formulas: each kind of node, its value of every per-node ``CostField``. Pure
+/// The one table of per-layer formulas: each kind of node, its value of every per-node ``CostField`` (memory
+/// traffic from ``MemoryTraffic``, the training step's multiply-adds from ``TrainingFormulas``). Pure
 /// functions of the node's kind and shapes, every product overflow-checked. Per node, `macs = conv_macs +
 /// linear_macs`, `fvcore_flops = macs + 2·bn_elements` and `params_no_bn = params − BatchNorm's γ, β`, so every
 /// network figure is a plain sum over nodes.
@@ -19,10 +20,25 @@ import X3DModel
 public enum CostFormulas {
   /// The cost of one copy of `node`. Always inlined: where the builder emits a node of a known kind, the switch
   /// folds to that kind's row.
+  ///
+  /// - Parameters:
+  ///   - elementType: the element type of the memory-traffic fields (``MemoryTraffic``).
+  ///   - readsClip: whether the node reads the input clip, which needs no gradient (the training fields,
+  ///     ``TrainingFormulas``).
   @inline(__always)
-  public static func cost(of node: LayerNode) throws(ConfigurationError) -> LayerCost {
+  public static func cost(of node: LayerNode, elementType: ElementType = .f32, readsClip: Bool = false)
+    throws(ConfigurationError) -> LayerCost
+  {
     let checked = Checked(path: node.path)
     var cost = LayerCost()
+    let traffic = try MemoryTraffic.of(node, elementType: elementType)
+    cost[.bytesRead] = traffic.bytesRead
+    cost[.bytesWritten] = traffic.bytesWritten
+    let training = try TrainingFormulas.cost(of: node, inputNeedsGradient: !readsClip)
+    cost[.trainingInputGradientMacs] = training.inputGradientMACs
+    cost[.trainingWeightGradientMacs] = training.weightGradientMACs
+    cost[.trainingMacs] = try checked.sum(
+      training.forwardMACs, checked.sum(training.inputGradientMACs, training.weightGradientMACs))
     let output = try checked.elements(of: node, output: true)
     let input = try checked.elements(of: node, output: false)
     cost[.outputElements] = output

@@ -7,12 +7,14 @@ public struct CostVector: Hashable, Sendable {
   /// The storage: ``laneCount`` 64-bit lanes in a tuple, read and written lane by lane below so that sums stay in
   /// registers. A field past that capacity needs one more lane in each lane-by-lane function (a test checks the
   /// capacity against ``CostField/allCases``).
-  @usableFromInline typealias Lanes = (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)
-  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  @usableFromInline typealias Lanes = (
+    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+  )
+  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
   /// How many fields the vector can hold.
   @inlinable
-  public static var laneCount: Int { 12 }
+  public static var laneCount: Int { 17 }
 
   @inlinable
   public init() {}
@@ -39,6 +41,11 @@ public struct CostVector: Hashable, Sendable {
       case 9: lanes.9
       case 10: lanes.10
       case 11: lanes.11
+      case 12: lanes.12
+      case 13: lanes.13
+      case 14: lanes.14
+      case 15: lanes.15
+      case 16: lanes.16
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -56,6 +63,11 @@ public struct CostVector: Hashable, Sendable {
       case 9: lanes.9 = newValue
       case 10: lanes.10 = newValue
       case 11: lanes.11 = newValue
+      case 12: lanes.12 = newValue
+      case 13: lanes.13 = newValue
+      case 14: lanes.14 = newValue
+      case 15: lanes.15 = newValue
+      case 16: lanes.16 = newValue
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -101,6 +113,16 @@ public struct CostVector: Hashable, Sendable {
     overflowed = overflowed || o
     (result.11, o) = Self.add(lanes.11, other.lanes.11, copies)
     overflowed = overflowed || o
+    (result.12, o) = Self.add(lanes.12, other.lanes.12, copies)
+    overflowed = overflowed || o
+    (result.13, o) = Self.add(lanes.13, other.lanes.13, copies)
+    overflowed = overflowed || o
+    (result.14, o) = Self.add(lanes.14, other.lanes.14, copies)
+    overflowed = overflowed || o
+    (result.15, o) = Self.add(lanes.15, other.lanes.15, copies)
+    overflowed = overflowed || o
+    (result.16, o) = Self.add(lanes.16, other.lanes.16, copies)
+    overflowed = overflowed || o
     if overflowed { return false }
     lanes = result
     return true
@@ -129,6 +151,11 @@ public struct CostVector: Hashable, Sendable {
     lanes.9 &+= other.lanes.9 &* copies
     lanes.10 &+= other.lanes.10 &* copies
     lanes.11 &+= other.lanes.11 &* copies
+    lanes.12 &+= other.lanes.12 &* copies
+    lanes.13 &+= other.lanes.13 &* copies
+    lanes.14 &+= other.lanes.14 &* copies
+    lanes.15 &+= other.lanes.15 &* copies
+    lanes.16 &+= other.lanes.16 &* copies
   }
 
   /// The largest count of any field.

@@ -11,6 +11,7 @@ enum StoreMigrations {
     ("v1-sweeps-configs-layers-measurements", v1),
     ("v2-searches", SearchMigration.body),
     ("v3-views", ViewsMigration.body),
+    ("v4-cost-fields-traffic-training", CostFieldsMigration.body),
   ]
 
   /// The schema version this build writes and understands.

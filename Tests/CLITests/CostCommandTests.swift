@@ -86,7 +86,10 @@ struct CostCommandTests {
   @Test func tableNamesItsConventions() throws {
     let result = try CommandRunner.run(["--preset", "m"])
     #expect(result.status == 0)
-    #expect(result.standardOutput.contains("* multiply-adds (conv + linear; the paper's \"FLOPs\")  4,732,468,736"))
+    let paper = result.standardOutput.split(separator: "\n").first { $0.hasPrefix("* ") }
+    #expect(paper?.hasPrefix("* multiply-adds (conv + linear; the paper's \"FLOPs\")") == true)
+    #expect(paper?.contains(" 4,732,468,736 ") == true)
+    #expect(result.standardOutput.contains(" 14,067,350,016 "), "training multiply-adds of X3D-M")
     #expect(result.standardOutput.contains("res4             96    216           11        16"))
     let fvcore = try CommandRunner.run(["--preset", "m", "--convention", "fvcore", "--impl", "pytorchvideo"])
     let headline = fvcore.standardOutput.split(separator: "\n").first { $0.hasPrefix("* ") }
@@ -99,8 +102,9 @@ struct CostCommandTests {
     #expect(result.status == 0)
     let lines = result.standardOutput.components(separatedBy: "\r\n")
     #expect(
-      lines[0] == "name,kind,stage,activations,bn_elements,flops,groups,input_shape,kernel,macs,output_elements,"
-        + "output_shape,padding,params,stride")
+      lines[0] == "name,kind,stage,activations,bn_elements,bytes_read,bytes_written,flops,groups,input_shape,kernel,"
+        + "macs,output_elements,output_shape,padding,params,stride,training_input_gradient_macs,training_macs,"
+        + "training_weight_gradient_macs")
     #expect(lines[2].hasPrefix("s1.pathway0_stem.conv_xy,conv,stem,"))
     #expect(lines[2].contains(",1x3x1x112x112,"))
     #expect(result.standardError.contains("column sums"))

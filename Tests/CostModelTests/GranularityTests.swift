@@ -26,7 +26,11 @@ struct GranularityTests {
         // Rows of repeated blocks are block j−2's rows renumbered: each node must be the one the builder emits
         // node by node (index, path, inputs, shapes, consumers), and each cost what the formula table says.
         #expect(rows.map(\.node) == (try LayerGraph(configuration)).nodes, "\(configuration)")
-        #expect(try rows.allSatisfy { try CostFormulas.cost(of: $0.node) == $0.cost })
+        #expect(
+          try rows.allSatisfy {
+            try CostFormulas.cost(of: $0.node, elementType: elementType, readsClip: $0.node.inputs.first == 0)
+              == $0.cost
+          })
         #expect(rows.reduce(0) { $0 + $1.cost[.macs] } == fast[.macs])
         #expect(rows.reduce(0) { $0 + $1.cost[.flops] } == fast[.flops])
       }
