@@ -33,6 +33,9 @@ public struct ExecutionTally: Sendable {
   public var nodes: [NodeTally] = []
   /// The largest ``NodeTally/liveBytes`` over the pass.
   public var peakLiveBytes = 0
+  /// Whether the kernels counted the activation elements they read, so that ``NodeTally/bytesRead`` is the node's
+  /// whole compulsory traffic (the reference backend); the fast kernels count weights and outputs only.
+  public var countsActivationReads = false
 
   public var macs: Int { nodes.reduce(0) { $0 + $1.macs } }
   public var parameterCount: Int { nodes.reduce(0) { $0 + $1.parameterCount } }

@@ -43,6 +43,7 @@ public struct Executor: Sendable {
     var held: [Int: Tensor] = [:]
     var heldBytes = 0
     var tally = ExecutionTally()
+    tally.countsActivationReads = backend.kind == .reference
     tally.nodes.reserveCapacity(graph.nodes.count)
     var logits: Tensor? = nil
     var firstNonFinite: NonFiniteReport? = nil

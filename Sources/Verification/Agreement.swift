@@ -6,8 +6,10 @@ import X3DModel
 /// totals and the inference peak. The executor counts inside its kernels and never calls the formulas, so each
 /// agreement is evidence for both.
 ///
-/// Compared per node: the ``CostField``s in ``comparedFields``, each against the tally's own count; in total: the
-/// same fields summed, and ``CostField/inferencePeakBytes`` against the executor's peak of live bytes.
+/// Compared per node: the ``CostField``s in ``comparedFields``, each against the tally's own count, and, where the
+/// kernels counted every element they read (the reference backend), the memory traffic in ``trafficFields``; in
+/// total: the same fields summed, and ``CostField/inferencePeakBytes`` against the executor's peak of live bytes.
+/// Memory traffic is compared at float32, the executor's element type.
 public struct Agreement: Sendable {
   /// One count, as the executor observed it and as the cost model expects it.
   public struct Count: Sendable, Equatable {
@@ -37,6 +39,14 @@ public struct Agreement: Sendable {
     (.activations, \.activationCount),
   ]
 
+  /// The memory traffic the reference kernels count, compared when the tally says so
+  /// (``ExecutionTally/countsActivationReads``).
+  public static let trafficFields: [(field: CostField, tally: KeyPath<NodeTally, Int> & Sendable)] = [
+    (.bytesRead, \.bytesRead), (.bytesWritten, \.bytesWritten),
+  ]
+
+  /// The per-node fields compared, in column order.
+  public let fields: [CostField]
   public private(set) var nodes: [Node] = []
   /// The node counts of the tally and the report.
   public let observedNodeCount: Int
@@ -53,16 +63,18 @@ public struct Agreement: Sendable {
   public init(rows: [LayerRow], totals expected: CostTotals, tally: ExecutionTally) {
     observedNodeCount = tally.nodes.count
     expectedNodeCount = rows.count
+    let compared = Self.comparedFields + (tally.countsActivationReads ? Self.trafficFields : [])
+    fields = compared.map(\.field)
     for (row, node) in zip(rows, tally.nodes) {
       nodes.append(
         Node(
           observedPath: node.path.description, expectedPath: row.name, kind: row.kind,
           observedShape: node.outputShape, expectedShape: row.node.outputShape,
-          counts: Self.comparedFields.map {
+          counts: compared.map {
             Count(field: $0.field, observed: node[keyPath: $0.tally], expected: row.cost[$0.field])
           }))
     }
-    for (field, keyPath) in Self.comparedFields where field.isNetworkTotal {
+    for (field, keyPath) in compared where field.isNetworkTotal {
       totals.append(
         Count(field: field, observed: tally.nodes.reduce(0) { $0 + $1[keyPath: keyPath] }, expected: expected[field]))
     }

@@ -48,7 +48,7 @@ struct AgreementView {
   func render(quiet: Bool) -> String {
     var table = TextTable(
       [("node", .left), ("kind", .left), ("output shape", .left)]
-        + Agreement.comparedFields.map { ($0.field.shortLabel, .right) } + [("check", .left)])
+        + agreement.fields.map { ($0.shortLabel, .right) } + [("check", .left)])
     for node in agreement.nodes where !quiet || !node.agrees {
       let path =
         node.observedPath == node.expectedPath ? node.expectedPath : "\(node.observedPath) ≠ \(node.expectedPath)"

@@ -12,7 +12,8 @@ extension X3DCost {
       abstract: "Run the model and compare what the kernels did with the cost model, node by node.",
       discussion: """
         Compares, for every node: the output shape, multiply-adds (padding taps included), parameters read, \
-        output elements written and fvcore activations; then the inference peak of live bytes (float32). Exits \
+        output elements written and fvcore activations, and with the reference backend the bytes read and written \
+        (float32); then the inference peak of live bytes. Exits \
         non-zero on any difference. Use small models: the reference backend runs plain loops.
         """)
 

@@ -61,7 +61,8 @@ struct CostAgreementTests {
       }
     }
     for count in agreement.totals { mismatches.expect(count.observed, count.expected, "total \(count.field.name)") }
-    #expect(agreement.totals.map(\.field) == [.macs, .params, .activations, .inferencePeakBytes])
+    #expect(
+      agreement.totals.map(\.field) == [.macs, .params, .activations, .bytesRead, .bytesWritten, .inferencePeakBytes])
     #expect(mismatches.isEmpty, "\(mismatches.report)")
     #expect(agreement.agrees)
     #expect(agreement.differences == 0)
@@ -83,8 +84,8 @@ struct CostAgreementTests {
     #expect(totals[.params]?.agrees == true)
     #expect(totals[.inferencePeakBytes]?.observed == 2 * report.totals[.inferencePeakBytes])
     #expect(!agreement.agrees)
-    // Every node writes twice the output elements, so every node differs, and three of the four totals.
-    #expect(agreement.differences == agreement.nodes.filter { !$0.agrees }.count + 3)
+    // Every node writes twice the output elements, so every node differs, and five of the six totals.
+    #expect(agreement.differences == agreement.nodes.filter { !$0.agrees }.count + 5)
     #expect(agreement.nodes.filter { !$0.agrees }.count == agreement.nodes.count)
   }
 }
