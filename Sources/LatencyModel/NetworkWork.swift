@@ -8,7 +8,7 @@ public struct NetworkWork: Sendable {
     public var nodeClass: NodeClass
     /// Full FLOPs (``LayerCost/fullFlops``).
     public var flops: Int
-    /// Compulsory bytes read and written at the element type (``MemoryTraffic/bytes``).
+    /// Compulsory bytes read and written at the element type (``CostField/bytesRead`` + ``CostField/bytesWritten``).
     public var bytes: Int
   }
 
@@ -22,12 +22,11 @@ public struct NetworkWork: Sendable {
     let graph = try LayerGraph(configuration)
     nodes.reserveCapacity(graph.nodes.count)
     for node in graph.nodes {
-      let cost = try CostFormulas.cost(of: node)
+      let cost = try CostFormulas.cost(of: node, elementType: elementType)
       macs += cost[.macs] * node.repeatCount
       guard let nodeClass = NodeClass(node) else { continue }
-      let traffic = try MemoryTraffic.of(node, elementType: elementType)
       for _ in 0..<node.repeatCount {
-        nodes.append(Node(nodeClass: nodeClass, flops: cost[.flops], bytes: traffic.bytes))
+        nodes.append(Node(nodeClass: nodeClass, flops: cost[.flops], bytes: cost[.bytesRead] + cost[.bytesWritten]))
       }
     }
   }

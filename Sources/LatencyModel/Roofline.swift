@@ -24,7 +24,7 @@ public struct NodePrediction: Hashable, Sendable {
 /// `time = max(F / (P·e), B / (W·m)) + o`
 ///
 /// with `F` the node's full FLOPs (2 per multiply-add plus elementwise work, ``LayerCost/fullFlops``), `B` its
-/// compulsory bytes read and written (``MemoryTraffic``), `P` the peak FLOP/s at the element type, `W` the memory
+/// compulsory bytes read and written (``CostField/bytesRead``, ``CostField/bytesWritten``), `P` the peak FLOP/s at the element type, `W` the memory
 /// bandwidth and `e, m, o` the parameters of the node's ``NodeClass`` (1, 1, 0 without calibration: the bound
 /// itself). The input clip takes no time.
 public struct Roofline: Sendable {
@@ -57,19 +57,18 @@ public struct Roofline: Sendable {
     return NodePrediction(seconds: roof + rate.overhead, bound: bound)
   }
 
-  /// The time of one copy of `node` whose cost is `cost`, at this roofline's element type.
-  public func predict(_ node: LayerNode, cost: LayerCost) throws(ConfigurationError) -> NodePrediction {
+  /// The time of one copy of `node` whose cost (at this roofline's element type) is `cost`.
+  public func predict(_ node: LayerNode, cost: LayerCost) -> NodePrediction {
     guard let nodeClass = NodeClass(node) else { return .none }
-    let traffic = try MemoryTraffic.of(node, elementType: elementType)
-    return predict(flops: cost[.flops], bytes: traffic.bytes, nodeClass: nodeClass)
+    return predict(flops: cost[.flops], bytes: cost[.bytesRead] + cost[.bytesWritten], nodeClass: nodeClass)
   }
 
   /// Predicted seconds of a whole network: the sum over its nodes (each copy counted).
   public func predict(_ graph: LayerGraph) throws(ConfigurationError) -> Double {
     var total = 0.0
     for node in graph.nodes {
-      let cost = try CostFormulas.cost(of: node)
-      total += try predict(node, cost: cost).seconds * Double(node.repeatCount)
+      let cost = try CostFormulas.cost(of: node, elementType: elementType)
+      total += predict(node, cost: cost).seconds * Double(node.repeatCount)
     }
     return total
   }

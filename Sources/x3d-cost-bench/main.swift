@@ -44,7 +44,7 @@ for preset in [Preset.xs, .m, .xl] where mode != "totals" && mode != "latency" {
 for preset in [Preset.xs, .m, .xl] where mode == "latency" || mode == "all" {
   let configuration = try ModelConfiguration(preset: preset)
   let roofline = try Roofline(HardwareProfile.builtIn["h200"]!, elementType: .f32)
-  for _ in 0..<100 { sink &+= try roofline.predict(rows: CostReport(configuration, perLayer: true).layers).count }
+  for _ in 0..<100 { sink &+= roofline.predict(rows: CostReport(configuration, perLayer: true).layers).count }
   var plain: [Double] = []
   var predicted: [Double] = []
   for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
@@ -54,14 +54,14 @@ for preset in [Preset.xs, .m, .xl] where mode == "latency" || mode == "all" {
       seconds(
         try clock.measure {
           let report = try CostReport(configuration, perLayer: true)
-          let rows = try roofline.predict(rows: report.layers)
+          let rows = roofline.predict(rows: report.layers)
           sink &+= rows.count &+ Int(rows.reduce(0) { $0 + $1.prediction.seconds } * 1e12)
         }) * 1e6)
   }
   let report = try CostReport(configuration, perLayer: true)
   var alone: [Double] = []
   for _ in 0..<200 {
-    alone.append(seconds(try clock.measure { sink &+= try roofline.predict(rows: report.layers).count }) * 1e6)
+    alone.append(seconds(try clock.measure { sink &+= roofline.predict(rows: report.layers).count }) * 1e6)
   }
   print("predictions alone: \(median(alone)) µs for \(report.layers.count) rows")
   let (a, b) = (median(plain), median(predicted))

@@ -16,7 +16,7 @@ struct LatencyColumns {
     self.profile = profile
     elementType = report.elementType
     let roofline = try Roofline(profile, elementType: report.elementType)
-    rows = try roofline.predict(rows: report.layers)
+    rows = roofline.predict(rows: report.layers)
     var byBound: [Bound: Double] = [:]
     for row in rows { byBound[row.prediction.bound, default: 0] += row.prediction.seconds }
     secondsByBound = byBound
@@ -51,8 +51,8 @@ struct LatencyColumns {
   func layerCells(_ index: Int, cost: LayerCost) -> [String] {
     let row = rows[index]
     return [
-      String(row.traffic.bytesRead), String(row.traffic.bytesWritten),
-      Quantity.fixed(row.traffic.arithmeticIntensity(flops: cost[.flops]), decimals: 2),
+      String(cost[.bytesRead]), String(cost[.bytesWritten]),
+      Quantity.fixed(row.arithmeticIntensity(flops: cost[.flops]), decimals: 2),
       Quantity.fixed(row.prediction.seconds * 1e6, decimals: 3),
       row.prediction.seconds == 0 ? "–" : row.prediction.bound.rawValue,
       Self.share(row.prediction.seconds, totalSeconds),

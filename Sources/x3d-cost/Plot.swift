@@ -202,15 +202,15 @@ extension X3DCost {
       let roof = try Roofline(profile, elementType: dtype)
       let configuration = try model.resolve()
       let report = try CostReport(configuration, elementType: dtype, perLayer: true)
-      let rows = try roof.predict(rows: report.layers)
+      let rows = roof.predict(rows: report.layers)
       var points: [RooflineFigure.Point] = []
       for (row, latency) in zip(report.layers, rows) {
-        guard let nodeClass = NodeClass(row.node), latency.prediction.seconds > 0, latency.traffic.bytes > 0,
+        guard let nodeClass = NodeClass(row.node), latency.prediction.seconds > 0, latency.bytes > 0,
           row.cost[.flops] > 0
         else { continue }
         points.append(
           RooflineFigure.Point(
-            nodeClass: nodeClass, intensity: latency.traffic.arithmeticIntensity(flops: row.cost[.flops]),
+            nodeClass: nodeClass, intensity: latency.arithmeticIntensity(flops: row.cost[.flops]),
             flopsPerSecond: Double(row.cost[.flops]) / latency.prediction.seconds))
       }
       let figure = RooflineFigure(

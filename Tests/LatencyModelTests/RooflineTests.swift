@@ -52,7 +52,9 @@ struct RooflineTests {
   func network() throws {
     let roofline = try Roofline(HardwareProfile.builtIn["a100"]!, elementType: .f16)
     var sum = 0.0
-    for node in Self.xs.nodes { sum += try roofline.predict(node, cost: try CostFormulas.cost(of: node)).seconds }
+    for node in Self.xs.nodes {
+      sum += roofline.predict(node, cost: try CostFormulas.cost(of: node, elementType: .f16)).seconds
+    }
     let total = try roofline.predict(Self.xs)
     #expect(abs(total - sum) <= 1e-12 * sum)
     let work = try NetworkWork(Self.xs.configuration, elementType: .f16)
