@@ -44,7 +44,7 @@ for preset in [Preset.xs, .m, .xl] where mode != "totals" && mode != "latency" {
 for preset in [Preset.xs, .m, .xl] where mode == "latency" || mode == "all" {
   let configuration = try ModelConfiguration(preset: preset)
   let roofline = try Roofline(HardwareProfile.builtIn["h200"]!, elementType: .f32)
-  for _ in 0..<100 { sink &+= roofline.predict(rows: CostReport(configuration, perLayer: true).layers).count }
+  for _ in 0..<100 { sink &+= roofline.predict(rows: try CostReport(configuration, perLayer: true).layers).count }
   var plain: [Double] = []
   var predicted: [Double] = []
   for _ in 0..<(count < 1_000_000 ? 200 : 2_000) {
