@@ -34,11 +34,7 @@ public enum CostFormulas {
     let traffic = try MemoryTraffic.of(node, elementType: elementType)
     cost[.bytesRead] = traffic.bytesRead
     cost[.bytesWritten] = traffic.bytesWritten
-    let training = try TrainingFormulas.cost(of: node, inputNeedsGradient: !readsClip)
-    cost[.trainingInputGradientMacs] = training.inputGradientMACs
-    cost[.trainingWeightGradientMacs] = training.weightGradientMACs
-    cost[.trainingMacs] = try checked.sum(
-      training.forwardMACs, checked.sum(training.inputGradientMACs, training.weightGradientMACs))
+
     let output = try checked.elements(of: node, output: true)
     let input = try checked.elements(of: node, output: false)
     cost[.outputElements] = output
@@ -87,6 +83,11 @@ public enum CostFormulas {
     case .averagePool(let kernel):
       cost[.flops] = try checked.product(output, kernel.volume)
     }
+    // A training step: the forward multiply-adds and their two gradients (``TrainingFormulas``).
+    let gradients = TrainingFormulas.gradientMACs(forward: cost[.macs], inputNeedsGradient: !readsClip)
+    cost[.trainingInputGradientMacs] = gradients.input
+    cost[.trainingWeightGradientMacs] = gradients.weight
+    cost[.trainingMacs] = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
     return cost
   }
 }

@@ -86,6 +86,55 @@ public struct CostVector: Hashable, Sendable {
   /// Returns false, leaving `self` unchanged, when a count would not fit in 64 bits.
   @inlinable @inline(__always)
   public mutating func add(_ other: CostVector, copies: Int) -> Bool {
+    copies == 1 ? addOnce(other) : addCopies(other, copies: copies)
+  }
+
+  /// `self + other`: every count is in `0..<2^63`, so a sum overflows exactly when it sets the sign bit.
+  @inlinable @inline(__always)
+  mutating func addOnce(_ other: CostVector) -> Bool {
+    var result = lanes
+    var signs = 0
+    result.0 = lanes.0 &+ other.lanes.0
+    signs |= result.0
+    result.1 = lanes.1 &+ other.lanes.1
+    signs |= result.1
+    result.2 = lanes.2 &+ other.lanes.2
+    signs |= result.2
+    result.3 = lanes.3 &+ other.lanes.3
+    signs |= result.3
+    result.4 = lanes.4 &+ other.lanes.4
+    signs |= result.4
+    result.5 = lanes.5 &+ other.lanes.5
+    signs |= result.5
+    result.6 = lanes.6 &+ other.lanes.6
+    signs |= result.6
+    result.7 = lanes.7 &+ other.lanes.7
+    signs |= result.7
+    result.8 = lanes.8 &+ other.lanes.8
+    signs |= result.8
+    result.9 = lanes.9 &+ other.lanes.9
+    signs |= result.9
+    result.10 = lanes.10 &+ other.lanes.10
+    signs |= result.10
+    result.11 = lanes.11 &+ other.lanes.11
+    signs |= result.11
+    result.12 = lanes.12 &+ other.lanes.12
+    signs |= result.12
+    result.13 = lanes.13 &+ other.lanes.13
+    signs |= result.13
+    result.14 = lanes.14 &+ other.lanes.14
+    signs |= result.14
+    result.15 = lanes.15 &+ other.lanes.15
+    signs |= result.15
+    result.16 = lanes.16 &+ other.lanes.16
+    signs |= result.16
+    if signs < 0 { return false }
+    lanes = result
+    return true
+  }
+
+  @inlinable
+  mutating func addCopies(_ other: CostVector, copies: Int) -> Bool {
     var result = lanes
     var overflowed = false
     var o = false

@@ -51,6 +51,7 @@ public struct MemoryTraffic: Hashable, Sendable {
 extension MemoryTraffic {
   /// The traffic of one copy of `node` at `elementType`. Pure function of the node's kind and shapes; every product
   /// overflow-checked.
+  @inline(__always)
   public static func of(_ node: LayerNode, elementType: ElementType = .f32) throws(ConfigurationError)
     -> MemoryTraffic
   {
@@ -108,11 +109,18 @@ extension MemoryTraffic {
       let high = min(extent, (outputs - 1) * stride - padding + kernel)
       return max(0, high - low)
     }
-    var count = 0
-    for j in 0..<outputs {
+    // Disjoint windows: those that lie wholly inside `[0, extent)` (start ≥ 0 and start + kernel ≤ extent, for `j`
+    // in `first...last`) cover `kernel` positions each; only the few clipped at either end are summed one by one.
+    func covered(_ j: Int) -> Int {
       let start = j * stride - padding
-      count += max(0, min(extent, start + kernel) - max(0, start))
+      return max(0, min(extent, start + kernel) - max(0, start))
     }
+    let first = min(outputs, (padding + stride - 1) / stride)
+    let last = min(outputs - 1, extent - kernel + padding < 0 ? -1 : (extent - kernel + padding) / stride)
+    guard first <= last else { return (0..<outputs).reduce(0) { $0 + covered($1) } }
+    var count = (last - first + 1) * kernel
+    for j in 0..<first { count += covered(j) }
+    for j in (last + 1)..<outputs { count += covered(j) }
     return count
   }
 }

@@ -40,14 +40,14 @@ public enum TrainingFormulas {
       let taps = try checked.product(
         conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
       cost.forwardMACs = try checked.product(output, taps)
-      cost.inputGradientMACs = inputNeedsGradient ? cost.forwardMACs : 0
-      cost.weightGradientMACs = cost.forwardMACs
+      (cost.inputGradientMACs, cost.weightGradientMACs) = gradientMACs(
+        forward: cost.forwardMACs, inputNeedsGradient: inputNeedsGradient)
       cost.forwardElementwiseFlops = conv.hasBias ? output : 0
       cost.backwardElementwiseFlops = conv.hasBias ? output : 0
     case .linear(let linear):
       cost.forwardMACs = try checked.product(output, linear.inFeatures)
-      cost.inputGradientMACs = inputNeedsGradient ? cost.forwardMACs : 0
-      cost.weightGradientMACs = cost.forwardMACs
+      (cost.inputGradientMACs, cost.weightGradientMACs) = gradientMACs(
+        forward: cost.forwardMACs, inputNeedsGradient: inputNeedsGradient)
       cost.forwardElementwiseFlops = linear.hasBias ? output : 0
       cost.backwardElementwiseFlops = linear.hasBias ? output : 0
     case .batchNorm:
@@ -85,6 +85,14 @@ public enum TrainingFormulas {
       cost.backwardElementwiseFlops = try checked.sum(cost.backwardElementwiseFlops, loss)
     }
     return cost
+  }
+
+  /// The input- and weight-gradient multiply-adds of a convolution or linear layer whose forward pass takes
+  /// `forward`: each gradient is the forward contraction transposed (per group, for grouped convolutions, as the
+  /// forward is), so each costs `forward`; the input gradient is skipped where the input needs none (the clip).
+  @inline(__always)
+  public static func gradientMACs(forward: Int, inputNeedsGradient: Bool) -> (input: Int, weight: Int) {
+    (inputNeedsGradient ? forward : 0, forward)
   }
 
   /// Whether `node` is the input clip: an input node that stands for itself (a segment's stand-in input, which
