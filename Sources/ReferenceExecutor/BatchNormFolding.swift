@@ -12,10 +12,14 @@ struct BatchNormFolding {
       let mean = weights.tensor(node: node, .runningMean), let variance = weights.tensor(node: node, .runningVariance),
       [gamma, beta, mean, variance].allSatisfy({ $0.count == channels })
     else { return nil }
-    let epsilon = NormWeights(scale: [], shift: [], mean: [], variance: []).epsilon
-    scale = (0..<channels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
-    shift = beta
-    self.mean = mean
+    self.init(NormWeights(scale: gamma, shift: beta, mean: mean, variance: variance), channels: channels)
+  }
+
+  /// `norm`, whose tensors have `channels` elements each.
+  init(_ norm: NormWeights, channels: Int) {
+    scale = (0..<channels).map { norm.scale[$0] / (norm.variance[$0] + norm.epsilon).squareRoot() }
+    shift = norm.shift
+    mean = norm.mean
   }
 
   /// `w` (output channel major) and its bias with the BatchNorm folded in.

@@ -3,9 +3,10 @@ import X3DModel
 /// Vectorised kernels on `threads` cores: 1×1×1 convolutions as register-tiled matrix products
 /// (``PointwiseConvolution``), small dense and depthwise convolutions on padded planes (``DirectConvolution``,
 /// ``InterleavedDepthwise``), and vectorised elementwise work. The loops themselves are C (target CKernels), in the
-/// instruction set ``kernels`` names; this type splits the work over cores and counts. The small head operations
-/// (pool5, the classifier, softmax, the mean) reuse the reference loops, as does any convolution shape the fast
-/// kernels do not cover.
+/// instruction set ``kernels`` names; this type splits the work over cores and counts. The classifier runs as a
+/// 1×1×1 convolution; the small head operations (pool5, softmax, the mean) reuse the reference loops, as does any
+/// convolution shape the fast kernels do not cover. Chains of nodes run fused (``FusionPlan``,
+/// FastBackend+Fusion.swift).
 ///
 /// Counting: multiply-adds are the products of the loop bounds the kernels run (padding taps are executed, so they
 /// count), parameters are the weight and bias elements handed to the kernel, outputs the elements written. The
@@ -213,8 +214,10 @@ public struct FastBackend: ExecutionBackend {
     reference.averagePool(x, kernel: kernel, &counter)
   }
 
+  /// The classifier as a 1×1×1 convolution (the same `[out][in]` weights at every position).
   public func linear(_ x: Tensor, _ linear: Linear, _ w: LayerWeights, _ counter: inout KernelCounter) -> Tensor {
-    reference.linear(x, linear, w, &counter)
+    let conv = Convolution(inChannels: linear.inFeatures, outChannels: linear.outFeatures, hasBias: w.bias != nil)
+    return convolution(x, conv, w, &counter)
   }
 
   public func softmax(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {

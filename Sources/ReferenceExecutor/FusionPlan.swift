@@ -24,11 +24,12 @@ public struct FusionPlan: Sendable {
   public init(_ graph: LayerGraph, _ weights: ModelWeights) {
     var readers = [[Int]](repeating: [], count: graph.nodes.count)
     for node in graph.nodes { for source in node.inputs { readers[source].append(node.index) } }
+    var groups: [FusedGroup] = []
+    var groupOf: [Int: Int] = [:]
+    /// The one node reading `index`, unless an earlier group has absorbed it.
     func onlyReader(_ index: Int) -> LayerNode? {
-      readers[index].count == 1 ? graph.nodes[readers[index][0]] : nil
+      readers[index].count == 1 && groupOf[readers[index][0]] == nil ? graph.nodes[readers[index][0]] : nil
     }
-    groups = []
-    groupOf = [:]
     for node in graph.nodes where groupOf[node.index] == nil {
       guard var group = Self.group(at: node, graph, weights, onlyReader) else { continue }
       // External inputs must be materialised: not inside an earlier group unless its last node.
@@ -41,6 +42,8 @@ public struct FusionPlan: Sendable {
       for member in group.members { groupOf[member] = groups.count }
       groups.append(group)
     }
+    self.groups = groups
+    self.groupOf = groupOf
   }
 
   /// The group that starts at `node`, or nil.
