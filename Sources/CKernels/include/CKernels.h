@@ -101,8 +101,9 @@ typedef struct x3d_kernel_set {
   void (*epilogue)(float *y, const float *residual, ptrdiff_t count, int activation);
   /// `y[i] = x[i]·a·σ(x[i]·a)`: the squeeze-excitation gate and the Swish after it in one pass.
   void (*scale_swish)(const float *x, float *y, ptrdiff_t count, float a);
-  /// Depthwise 3×3×3, stride 1 or 2 along H and W, on the padded planes of `direct_pad`, several output rows per
-  /// step so each loaded input row serves up to three of them; writes `out` (bias `start`) through `activation`.
+  /// Depthwise 3×3×3 (T stride 1; H and W stride 1 or 2) on one padded plane of `direct_pad`, blocked for
+  /// registers (four output rows × 16 outputs a step, see depthwise.h); writes `out` (`start` = the bias) through
+  /// `activation`. Every tap runs, padding included.
   void (*depthwise_333)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
                         float start, int activation);
 } x3d_kernel_set;
