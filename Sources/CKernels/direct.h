@@ -4,27 +4,21 @@
 // For a horizontal stride of 2 each padded row holds its even columns first and its odd columns from `odd_offset`,
 // so tap kw of output wo reads `(kw & 1)·odd_offset + wo + (kw >> 1)`: consecutive outputs read consecutive floats.
 
+/// Writes only the interior positions (the same ones for every plane), so the caller zeroes the volume once and the
+/// border and slack stay zero across planes.
 X3D_KERNEL void direct_pad(const x3d_direct_geometry *g, const float *plane, float *padded) {
   const ptrdiff_t pt = g->pad_t, ph = g->pad_h, pw = g->pad_w;
   const ptrdiff_t frames = g->in_frames, height = g->in_height, width = g->in_width;
   const ptrdiff_t row_length = g->row_length, odd = g->odd_offset;
   const ptrdiff_t frame_size = g->padded_rows * row_length;
-  const size_t f = sizeof(float);
-  __builtin_memset(padded, 0, (size_t)(pt * frame_size) * f);
-  __builtin_memset(padded + (pt + frames) * frame_size, 0, (size_t)(pt * frame_size) * f);
   for (ptrdiff_t t = 0; t < frames; t++) {
     float *frame = padded + (t + pt) * frame_size;
-    __builtin_memset(frame, 0, (size_t)(ph * row_length) * f);
-    __builtin_memset(frame + (ph + height) * row_length, 0, (size_t)(ph * row_length) * f);
     for (ptrdiff_t h = 0; h < height; h++) {
       const float *source = plane + (t * height + h) * width;
       float *row = frame + (h + ph) * row_length;
       if (g->stride_w == 1) {
-        __builtin_memset(row, 0, (size_t)pw * f);
-        __builtin_memcpy(row + pw, source, (size_t)width * f);
-        __builtin_memset(row + pw + width, 0, (size_t)(row_length - pw - width) * f);
+        __builtin_memcpy(row + pw, source, (size_t)width * sizeof(float));
       } else {
-        __builtin_memset(row, 0, (size_t)row_length * f);
         // Sixteen inputs at a time: even-indexed ones land in one half of the row, odd-indexed in the other.
         ptrdiff_t w = 0;
         for (; w + 16 <= width; w += 16) {

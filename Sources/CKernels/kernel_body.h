@@ -5,10 +5,11 @@
 #include "CKernels.h"
 #include "vector8.h"
 
+#include "rows.h"
+#include "depthwise.h"
 #include "direct.h"
 #include "interleaved.h"
 #include "pointwise.h"
-#include "rows.h"
 
 const x3d_kernel_set X3D_SET_TABLE = {
   .name = X3D_SET_NAME,
@@ -24,4 +25,8 @@ const x3d_kernel_set X3D_SET_TABLE = {
   .sigmoid = sigmoid,
   .add = add,
   .sum = sum,
+  .pointwise_fused = pointwise_fused,
+  .epilogue = epilogue,
+  .scale_swish = scale_swish,
+  .depthwise_333 = depthwise_333,
 };

@@ -7,8 +7,13 @@
 // X3D_NARROW_REGISTERS (the portable set on x86-64: sixteen registers of four lanes, where 12 accumulators of eight
 // lanes would spill) runs each six-row tile as two 6 × 8 halves instead.
 
-/// Writes the 16 (or `columns` < 16) outputs of a row from two accumulators.
-X3D_INLINE void store16(float *y, v8 lo, v8 hi, ptrdiff_t columns) {
+/// Writes the 16 (or `columns` < 16) outputs of a row from two accumulators, through the epilogue (`residual`: the
+/// row's residual at the same columns, or NULL).
+X3D_INLINE void store16(float *y, v8 lo, v8 hi, ptrdiff_t columns, const float *residual, int activation) {
+  if (residual || activation) {
+    lo = epilogue8(lo, residual, columns < 8 ? columns : 8, activation);
+    if (columns > 8) hi = epilogue8(hi, residual ? residual + 8 : NULL, columns - 8, activation);
+  }
   if (columns == 16) {
     store8(y, lo);
     store8(y + 8, hi);
@@ -24,7 +29,7 @@ X3D_INLINE void store16(float *y, v8 lo, v8 hi, ptrdiff_t columns) {
 /// 6 rows × 16 columns; `w`: packed [ci][6]; `y`: the first row's outputs, rows `y_stride` apart.
 static X3D_TARGET __attribute__((noinline)) void tile6(const float *panel, const float *w, ptrdiff_t cin,
                                                         const float *bias, float *y, ptrdiff_t y_stride,
-                                                        ptrdiff_t columns) {
+                                                        ptrdiff_t columns, const float *residual, int activation) {
   v8 a0 = splat(bias ? bias[0] : 0), b0 = a0;
   v8 a1 = splat(bias ? bias[1] : 0), b1 = a1;
   v8 a2 = splat(bias ? bias[2] : 0), b2 = a2;
@@ -54,19 +59,20 @@ static X3D_TARGET __attribute__((noinline)) void tile6(const float *panel, const
     panel += 16;
     w += 6;
   }
-  store16(y, a0, b0, columns);
-  store16(y + y_stride, a1, b1, columns);
-  store16(y + 2 * y_stride, a2, b2, columns);
-  store16(y + 3 * y_stride, a3, b3, columns);
-  store16(y + 4 * y_stride, a4, b4, columns);
-  store16(y + 5 * y_stride, a5, b5, columns);
+  store16(y, a0, b0, columns, residual, activation);
+  store16(y + y_stride, a1, b1, columns, residual ? residual + y_stride : NULL, activation);
+  store16(y + 2 * y_stride, a2, b2, columns, residual ? residual + 2 * y_stride : NULL, activation);
+  store16(y + 3 * y_stride, a3, b3, columns, residual ? residual + 3 * y_stride : NULL, activation);
+  store16(y + 4 * y_stride, a4, b4, columns, residual ? residual + 4 * y_stride : NULL, activation);
+  store16(y + 5 * y_stride, a5, b5, columns, residual ? residual + 5 * y_stride : NULL, activation);
 }
 
 #else
 /// 6 rows × 8 (or `columns` < 8) columns at `panel` (rows 16 floats apart): 6 accumulators.
 static X3D_TARGET __attribute__((noinline)) void tile6_half(const float *panel, const float *w, ptrdiff_t cin,
                                                              const float *bias, float *y, ptrdiff_t y_stride,
-                                                             ptrdiff_t columns) {
+                                                             ptrdiff_t columns, const float *residual,
+                                                             int activation) {
   v8 a[6];
   for (int r = 0; r < 6; r++) a[r] = splat(bias ? bias[r] : 0);
   for (ptrdiff_t ci = 0; ci < cin; ci++) {
@@ -76,8 +82,9 @@ static X3D_TARGET __attribute__((noinline)) void tile6_half(const float *panel, 
     w += 6;
   }
   for (int r = 0; r < 6; r++) {
-    if (columns == 8) store8(y + r * y_stride, a[r]);
-    else store_partial(y + r * y_stride, a[r], columns);
+    const v8 v = epilogue8(a[r], residual ? residual + r * y_stride : NULL, columns, activation);
+    if (columns == 8) store8(y + r * y_stride, v);
+    else store_partial(y + r * y_stride, v, columns);
   }
 }
 
@@ -85,7 +92,8 @@ static X3D_TARGET __attribute__((noinline)) void tile6_half(const float *panel, 
 
 /// 1 row × 16 columns; `w`: the row's cin weights.
 static X3D_TARGET __attribute__((noinline)) void tile1(const float *panel, const float *w, ptrdiff_t cin,
-                                                        const float *bias, float *y, ptrdiff_t columns) {
+                                                        const float *bias, float *y, ptrdiff_t columns,
+                                                        const float *residual, int activation) {
   v8 a = splat(bias ? bias[0] : 0), b = a;
   for (ptrdiff_t ci = 0; ci < cin; ci++) {
     const v8 s = splat(w[ci]);
@@ -93,12 +101,12 @@ static X3D_TARGET __attribute__((noinline)) void tile1(const float *panel, const
     b = madd(b, load8(panel + 8), s);
     panel += 16;
   }
-  store16(y, a, b, columns);
+  store16(y, a, b, columns, residual, activation);
 }
 
-X3D_KERNEL void pointwise_blocks(const float *x, const float *packed, const float *w, const float *bias, float *y,
-                                 ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
-                                 ptrdiff_t end_block, float *panel) {
+X3D_KERNEL void pointwise_fused(const float *x, const float *packed, const float *w, const float *bias, float *y,
+                                ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
+                                ptrdiff_t end_block, float *panel, const float *residual, int activation) {
   const ptrdiff_t tiles = cout / 6;
   for (ptrdiff_t block = first_block; block < end_block; block++) {
     const ptrdiff_t column = block * 16;
@@ -118,17 +126,28 @@ X3D_KERNEL void pointwise_blocks(const float *x, const float *packed, const floa
       const ptrdiff_t row = tile * 6;
       const float *tile_w = packed + tile * cin * 6, *tile_bias = bias ? bias + row : NULL;
       float *tile_y = y + row * positions + column;
+      const float *tile_r = residual ? residual + row * positions + column : NULL;
 #if defined(X3D_NARROW_REGISTERS)
-      tile6_half(panel, tile_w, cin, tile_bias, tile_y, positions, columns < 8 ? columns : 8);
-      if (columns > 8) tile6_half(panel + 8, tile_w, cin, tile_bias, tile_y + 8, positions, columns - 8);
+      tile6_half(panel, tile_w, cin, tile_bias, tile_y, positions, columns < 8 ? columns : 8, tile_r, activation);
+      if (columns > 8)
+        tile6_half(panel + 8, tile_w, cin, tile_bias, tile_y + 8, positions, columns - 8, tile_r ? tile_r + 8 : NULL,
+                   activation);
 #else
-      tile6(panel, tile_w, cin, tile_bias, tile_y, positions, columns);
+      tile6(panel, tile_w, cin, tile_bias, tile_y, positions, columns, tile_r, activation);
 #endif
     }
     for (ptrdiff_t row = tiles * 6; row < cout; row++) {
-      tile1(panel, w + row * cin, cin, bias ? bias + row : NULL, y + row * positions + column, columns);
+      tile1(panel, w + row * cin, cin, bias ? bias + row : NULL, y + row * positions + column, columns,
+            residual ? residual + row * positions + column : NULL, activation);
     }
   }
+}
+
+X3D_KERNEL void pointwise_blocks(const float *x, const float *packed, const float *w, const float *bias, float *y,
+                                 ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
+                                 ptrdiff_t end_block, float *panel) {
+  pointwise_fused(x, packed, w, bias, y, cin, cout, positions, first_block, end_block, panel, NULL,
+                  X3D_ACTIVATION_NONE);
 }
 
 X3D_KERNEL void pointwise_dots(const float *columns, const float *w, const float *bias, float *y, ptrdiff_t cin,

@@ -40,12 +40,21 @@ struct DirectConvolution {
   /// Floats in one padded channel.
   var volume: Int { (input.frames + 2 * conv.padding.t) * geometry.padded_rows * geometry.row_length }
 
-  /// Runs the convolution on every sample and channel.
-  func run(_ x: Tensor, _ w: LayerWeights, threads: Int, _ kernels: x3d_kernel_set) -> Tensor {
+  /// Depthwise 3×3×3 (the blocks' b convolution): run by the register-blocked `depthwise_333`.
+  var isDepthwise333: Bool { conv.groups > 1 && conv.kernel == Triple(3, 3, 3) }
+
+  /// Runs the convolution on every sample and channel, then `activation` on each output plane (in registers for
+  /// the depthwise 3×3×3 kernel, in place right after each plane otherwise).
+  func run(
+    _ x: Tensor, _ w: LayerWeights, threads: Int, _ kernels: x3d_kernel_set,
+    activation: FusedGroup.Activation = .none
+  ) -> Tensor {
     let taps = conv.kernel.volume
     let inPlane = input.positions
     let outPlane = output.positions
-    let (pad, apply) = (kernels.direct_pad!, kernels.direct_apply!)
+    let (pad, apply, depthwise) = (kernels.direct_pad!, kernels.direct_apply!, kernels.depthwise_333!)
+    let epilogue = kernels.epilogue!
+    let (act, isDepthwise333) = (activation.rawValue, isDepthwise333)
     let (volume, bias) = (volume, w.bias)
     return Tensor(shape: output) { y in
       x.scalars.withUnsafeBufferPointer { xs in
@@ -60,7 +69,13 @@ struct DirectConvolution {
                 for plane in planes {
                   let c = plane % output.channels
                   pad(g, x + plane * inPlane, padded)
-                  apply(g, padded, weights + c * taps, y + plane * outPlane, bias?[c] ?? 0, 0)
+                  let out = y + plane * outPlane
+                  if isDepthwise333 {
+                    depthwise(g, padded, weights + c * taps, out, bias?[c] ?? 0, act)
+                  } else {
+                    apply(g, padded, weights + c * taps, out, bias?[c] ?? 0, 0)
+                    if act != 0 { epilogue(out, nil, outPlane, act) }
+                  }
                 }
               }
             } else {
@@ -77,6 +92,7 @@ struct DirectConvolution {
                       apply(
                         g, padded + ci * volume, weights + (co * cin + ci) * taps, out, bias?[co] ?? 0, ci > 0 ? 1 : 0)
                     }
+                    if act != 0 { epilogue(out, nil, outPlane, act) }
                   }
                 }
               }

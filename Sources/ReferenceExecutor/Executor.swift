@@ -11,11 +11,14 @@ public struct Executor: Sendable {
   public let graph: LayerGraph
   public let weights: ModelWeights
   public let backend: any ExecutionBackend
+  /// The chains a fusing backend runs as one kernel (nil for other backends).
+  let fusion: FusionPlan?
 
   public init(graph: LayerGraph, weights: ModelWeights, backend: any ExecutionBackend) {
     self.graph = graph
     self.weights = weights
     self.backend = backend
+    fusion = (backend as? any FusingBackend)?.fusionPlan(graph, weights)
   }
 
   /// The result of one forward pass.
@@ -30,7 +33,9 @@ public struct Executor: Sendable {
   }
 
   /// Runs `input` (shape `(N, 3, T, S, S)` of the graph's input node) through the network. `observe` sees every
-  /// node's output as it is produced; `checkFinite` scans outputs for the first NaN or infinity.
+  /// materialised node's output as it is produced; `checkFinite` scans them for the first NaN or infinity. With a
+  /// fusing backend the outputs a group absorbs are never materialised: `observe` does not see them, and a NaN is
+  /// reported at the group's last node.
   public func run(
     _ input: Tensor, checkFinite: Bool = true, observe: (LayerNode, Tensor) -> Void = { _, _ in }
   ) throws(ExecutorError) -> Execution {
@@ -41,7 +46,10 @@ public struct Executor: Sendable {
     var readers = [Int](repeating: 0, count: graph.nodes.count)
     for node in graph.nodes { for source in node.inputs { readers[source] += 1 } }
     var held: [Int: Tensor] = [:]
+    /// Bytes of every output still awaiting a reader, materialised or absorbed by a fused group.
+    var sizes: [Int: Int] = [:]
     var heldBytes = 0
+    var fused = FusedWalk()
     var tally = ExecutionTally()
     tally.countsActivationReads = backend.kind == .reference
     tally.nodes.reserveCapacity(graph.nodes.count)
@@ -49,6 +57,33 @@ public struct Executor: Sendable {
     var firstNonFinite: NonFiniteReport? = nil
 
     for node in graph.nodes {
+      if let fusion, let g = fusion.groupOf[node.index] {
+        let (row, output) = try fused.step(
+          node, fusion.groups[g], held: held, heldBytes: heldBytes, backend: backend as! any FusingBackend,
+          &tally)
+        let size =
+          row.outputShape.batch * row.outputShape.channels * row.outputShape.positions
+          * MemoryLayout<Float>.size
+        tally.peakLiveBytes = max(tally.peakLiveBytes, row.liveBytes)
+        if let output {
+          observe(node, output)
+          if checkFinite, firstNonFinite == nil, let bad = output.firstNonFinite() {
+            firstNonFinite = NonFiniteReport(
+              node: node.path.description, coordinates: bad.coordinates, value: bad.value)
+          }
+          held[node.index] = output
+        }
+        sizes[node.index] = size
+        heldBytes += size
+        for source in node.inputs {
+          readers[source] -= 1
+          if readers[source] == 0, let released = sizes.removeValue(forKey: source) {
+            heldBytes -= released
+            held[source] = nil
+          }
+        }
+        continue
+      }
       let arguments = node.inputs.map { held[$0]! }
       var counter = KernelCounter()
       let start = DispatchTime.now().uptimeNanoseconds
@@ -78,11 +113,13 @@ public struct Executor: Sendable {
       }
 
       held[node.index] = output
+      sizes[node.index] = output.byteCount
       heldBytes += output.byteCount
       for source in node.inputs {
         readers[source] -= 1
-        if readers[source] == 0, let released = held.removeValue(forKey: source) {
-          heldBytes -= released.byteCount
+        if readers[source] == 0, let released = sizes.removeValue(forKey: source) {
+          heldBytes -= released
+          held[source] = nil
         }
       }
     }
@@ -102,7 +139,7 @@ public struct Executor: Sendable {
   }
 
   /// One node: checks that its inputs and weights fit, then calls the backend's kernel.
-  private func execute(
+  func execute(
     _ node: LayerNode, _ arguments: [Tensor], _ clip: Tensor, _ counter: inout KernelCounter
   )
     throws(ExecutorError) -> Tensor

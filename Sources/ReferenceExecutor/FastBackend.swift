@@ -3,9 +3,10 @@ import X3DModel
 /// Vectorised kernels on `threads` cores: 1×1×1 convolutions as register-tiled matrix products
 /// (``PointwiseConvolution``), small dense and depthwise convolutions on padded planes (``DirectConvolution``,
 /// ``InterleavedDepthwise``), and vectorised elementwise work. The loops themselves are C (target CKernels), in the
-/// instruction set ``kernels`` names; this type splits the work over cores and counts. The small head operations
-/// (pool5, the classifier, softmax, the mean) reuse the reference loops, as does any convolution shape the fast
-/// kernels do not cover.
+/// instruction set ``kernels`` names; this type splits the work over cores and counts. The classifier runs as a
+/// 1×1×1 convolution; the small head operations (pool5, softmax, the mean) reuse the reference loops, as does any
+/// convolution shape the fast kernels do not cover. Chains of nodes run fused (``FusionPlan``,
+/// FastBackend+Fusion.swift).
 ///
 /// Counting: multiply-adds are the products of the loop bounds the kernels run (padding taps are executed, so they
 /// count), parameters are the weight and bias elements handed to the kernel, outputs the elements written. The
@@ -42,23 +43,62 @@ public struct FastBackend: ExecutionBackend {
   public func convolution(_ x: Tensor, _ conv: Convolution, _ w: LayerWeights, _ counter: inout KernelCounter)
     -> Tensor
   {
-    let y: Tensor
-    if conv.kernel == .one && conv.groups == 1 && conv.padding == .zero {
-      y = pointwise(x, conv, w)
-    } else if let narrow = InterleavedDepthwise(x.shape, conv) {
-      y = narrow.run(x, w, threads: threads, table.functions)
-    } else if let direct = DirectConvolution(x.shape, conv) {
-      y = direct.run(x, w, threads: threads, table.functions)
-    } else {
-      return reference.convolution(x, conv, w, &counter)
-    }
+    guard Self.hasFastKernel(x.shape, conv) else { return reference.convolution(x, conv, w, &counter) }
+    let y = convolve(x, conv, w, residual: nil, activation: .none)
     counter.macs += y.scalars.count * (conv.inChannels / conv.groups) * conv.kernel.volume
     counter.parametersRead += w.weight.count + (w.bias?.count ?? 0)
     counter.outputElements += y.scalars.count
     return y
   }
 
-  private func pointwise(_ x: Tensor, _ conv: Convolution, _ w: LayerWeights) -> Tensor {
+  /// Whether a C kernel covers this convolution (otherwise the reference loops run it).
+  static func hasFastKernel(_ x: TensorShape, _ conv: Convolution) -> Bool {
+    (conv.kernel == .one && conv.groups == 1 && conv.padding == .zero) || InterleavedDepthwise(x, conv) != nil
+      || DirectConvolution(x, conv) != nil
+  }
+
+  /// The convolution followed by the epilogue `activation(y + residual)`: in the kernel's registers where it has
+  /// one (1×1×1, depthwise 3×3×3), else in place over each plane or the whole output right after.
+  func convolve(
+    _ x: Tensor, _ conv: Convolution, _ w: LayerWeights, residual: Tensor?, activation: FusedGroup.Activation
+  ) -> Tensor {
+    var y: Tensor
+    var pending = residual != nil || activation != .none
+    if conv.kernel == .one && conv.groups == 1 && conv.padding == .zero {
+      y = pointwise(x, conv, w, residual: residual, activation: activation)
+      pending = false
+    } else if let narrow = InterleavedDepthwise(x.shape, conv) {
+      y = narrow.run(x, w, threads: threads, table.functions)
+    } else if let direct = DirectConvolution(x.shape, conv) {
+      y = direct.run(
+        x, w, threads: threads, table.functions, activation: residual == nil ? activation : .none)
+      pending = residual != nil
+    } else {
+      var scratch = KernelCounter()
+      y = reference.convolution(x, conv, w, &scratch)
+    }
+    if pending { epilogue(&y, residual, activation) }
+    return y
+  }
+
+  /// In place, `y = activation(y + residual)`, in parallel chunks.
+  func epilogue(_ y: inout Tensor, _ residual: Tensor?, _ activation: FusedGroup.Activation) {
+    let count = y.scalars.count
+    let epilogue = table.functions.epilogue!
+    let threads = threads
+    y.scalars.withUnsafeMutableBufferPointer { ys in
+      residual.map(\.scalars).withUnsafeBufferPointerIfPresent { r in
+        let yp = ys.baseAddress!
+        parallelChunks(count, threads: threads, minimumChunk: 16_384) { range in
+          epilogue(yp + range.lowerBound, r.map { $0 + range.lowerBound }, range.count, activation.rawValue)
+        }
+      }
+    }
+  }
+
+  private func pointwise(
+    _ x: Tensor, _ conv: Convolution, _ w: LayerWeights, residual: Tensor?, activation: FusedGroup.Activation
+  ) -> Tensor {
     var source = x
     if conv.stride != .one {
       // Gather the strided positions into a contiguous tensor first.
@@ -88,11 +128,14 @@ public struct FastBackend: ExecutionBackend {
         w.weight.withUnsafeBufferPointer { weights in
           let bias = w.bias
           bias.withUnsafeBufferPointerIfPresent { b in
-            for n in 0..<out.batch {
-              PointwiseConvolution.run(
-                x: xs.baseAddress! + n * conv.inChannels * positions, w: weights.baseAddress!, bias: b,
-                y: y + n * conv.outChannels * positions, cin: conv.inChannels, cout: conv.outChannels,
-                positions: positions, threads: threads, table.functions)
+            residual.map(\.scalars).withUnsafeBufferPointerIfPresent { r in
+              for n in 0..<out.batch {
+                PointwiseConvolution.run(
+                  x: xs.baseAddress! + n * conv.inChannels * positions, w: weights.baseAddress!, bias: b,
+                  y: y + n * conv.outChannels * positions, cin: conv.inChannels, cout: conv.outChannels,
+                  positions: positions, threads: threads, table.functions,
+                  residual: r.map { $0 + n * conv.outChannels * positions }, activation: activation)
+              }
             }
           }
         }
@@ -171,8 +214,10 @@ public struct FastBackend: ExecutionBackend {
     reference.averagePool(x, kernel: kernel, &counter)
   }
 
+  /// The classifier as a 1×1×1 convolution (the same `[out][in]` weights at every position).
   public func linear(_ x: Tensor, _ linear: Linear, _ w: LayerWeights, _ counter: inout KernelCounter) -> Tensor {
-    reference.linear(x, linear, w, &counter)
+    let conv = Convolution(inChannels: linear.inFeatures, outChannels: linear.outFeatures, hasBias: w.bias != nil)
+    return convolution(x, conv, w, &counter)
   }
 
   public func softmax(_ x: Tensor, _ counter: inout KernelCounter) -> Tensor {

@@ -7,17 +7,24 @@ import CKernels
 /// each block of 16 positions to a contiguous, zero-padded `Cin × 16` panel that stays in L1 and runs every 6-channel
 /// tile over it with 12 eight-lane accumulators, one multiply-add each per input channel. Position blocks run in
 /// parallel. Fewer than 4 positions (squeeze-excitation, the head after pooling) use dot products instead.
+///
+/// A fused epilogue (`residual`, of `y`'s layout, then `activation`) is applied in registers before each store
+/// (`pointwise_fused`), or in place after the dot products.
 enum PointwiseConvolution {
   static let tileRows = 6
   static let tileColumns = 16
 
   static func run(
     x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
-    cin: Int, cout: Int, positions: Int, threads: Int, _ kernels: x3d_kernel_set
+    cin: Int, cout: Int, positions: Int, threads: Int, _ kernels: x3d_kernel_set,
+    residual: UnsafePointer<Float>? = nil, activation: FusedGroup.Activation = .none
   ) {
     if positions < 4 {
       dotProducts(
         x: x, w: w, bias: bias, y: y, cin: cin, cout: cout, positions: positions, threads: threads, kernels)
+      if residual != nil || activation != .none {
+        kernels.epilogue!(y, residual, cout * positions, activation.rawValue)
+      }
       return
     }
     let tiles = cout / tileRows
@@ -29,12 +36,14 @@ enum PointwiseConvolution {
       }
     }
     let weights = UnsafePointer(packed)
-    let blocks = kernels.pointwise_blocks!
+    let blocks = kernels.pointwise_fused!
     let columnBlocks = (positions + tileColumns - 1) / tileColumns
     parallelChunks(columnBlocks, threads: threads) { range in
       let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns)
       defer { panel.deallocate() }
-      blocks(x, weights, w, bias, y, cin, cout, positions, range.lowerBound, range.upperBound, panel)
+      blocks(
+        x, weights, w, bias, y, cin, cout, positions, range.lowerBound, range.upperBound, panel, residual,
+        activation.rawValue)
     }
   }
 

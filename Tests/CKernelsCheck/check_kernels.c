@@ -133,6 +133,18 @@ static void check_pointwise(const x3d_kernel_set *k) {
     }
   k->pointwise_dots(columns, w, bias, y, CIN, 3, 0, COUT);
   compare(k->name, "pointwise_dots 13→14 at 3 positions", y, expected, COUT * 3);
+  // Fused: ReLU(conv + residual), the residual of y's layout.
+  static float residual[COUT * POSITIONS];
+  fill(residual, COUT * POSITIONS);
+  for (int co = 0; co < COUT; co++)
+    for (int p = 0; p < POSITIONS; p++) {
+      double sum = (double)bias[co] + residual[co * POSITIONS + p];
+      for (int ci = 0; ci < CIN; ci++) sum += (double)w[co * CIN + ci] * x[ci * POSITIONS + p];
+      expected[co * POSITIONS + p] = sum < 0 ? 0 : sum;
+    }
+  k->pointwise_fused(x, packed, w, bias, y, CIN, COUT, POSITIONS, 0, (POSITIONS + 15) / 16, panel, residual,
+                     X3D_ACTIVATION_RELU);
+  compare(k->name, "pointwise_fused 13→14 at 37 positions, residual and ReLU", y, expected, COUT * POSITIONS);
 }
 
 /// The geometry DirectConvolution.swift computes.
@@ -187,6 +199,14 @@ static void check_direct(const x3d_kernel_set *k, const char *what, x3d_direct_g
     k->direct_apply(&g, padded + c * volume, w + c * taps, y, bias, c > 0);
   }
   compare(k->name, what, y, expected, out_plane);
+  if (channels == 1 && taps == 27) {
+    // The register-blocked kernel on the same padded plane, plain and with the ReLU epilogue.
+    k->depthwise_333(&g, padded, w, y, bias, X3D_ACTIVATION_NONE);
+    compare(k->name, "depthwise_333 (same plane)", y, expected, out_plane);
+    for (ptrdiff_t i = 0; i < out_plane; i++) expected[i] = expected[i] < 0 ? 0 : expected[i];
+    k->depthwise_333(&g, padded, w, y, bias, X3D_ACTIVATION_RELU);
+    compare(k->name, "depthwise_333 with ReLU (same plane)", y, expected, out_plane);
+  }
 }
 
 enum { IC = 11, IT = 2, IH = 3, IW = 5 };
@@ -253,6 +273,16 @@ static void check_rows(const x3d_kernel_set *k) {
   k->swish(x, y, N);
   for (int i = 0; i < N; i++) expected[i] = x[i] / (1 + exponential(-x[i]));
   compare(k->name, "swish", y, expected, N);
+  k->scale_swish(x, y, N, -0.5f);
+  for (int i = 0; i < N; i++) expected[i] = x[i] * -0.5 / (1 + exponential(x[i] * 0.5));
+  compare(k->name, "scale_swish", y, expected, N);
+  for (int i = 0; i < N; i++) y[i] = x[i];
+  k->epilogue(y, b, N, X3D_ACTIVATION_SWISH);
+  for (int i = 0; i < N; i++) {
+    const double v = (double)x[i] + b[i];
+    expected[i] = v / (1 + exponential(-v));
+  }
+  compare(k->name, "epilogue (add, Swish)", y, expected, N);
   k->add(x, b, y, N);
   for (int i = 0; i < N; i++) expected[i] = (double)x[i] + b[i];
   compare(k->name, "add", y, expected, N);
@@ -274,6 +304,7 @@ static int check(void) {
     check_direct(k, "direct 3×3×3 depthwise stride 2, 2×9×35", geometry(2, 9, 35, 3, 3, 3, 1, 1, 1, 2, 2), 1);
     check_direct(k, "direct 1×3×3 dense stride 2, 2 channels, 2×9×37", geometry(2, 9, 37, 1, 3, 3, 0, 1, 1, 2, 2), 2);
     check_direct(k, "direct 5×1×1 depthwise, 2×9×13", geometry(2, 9, 13, 5, 1, 1, 2, 0, 0, 1, 1), 1);
+    check_direct(k, "direct 3×3×3 depthwise stride 2, 2×17×19", geometry(2, 17, 19, 3, 3, 3, 1, 1, 1, 2, 2), 1);
     check_interleaved(k);
     check_rows(k);
   }

@@ -82,6 +82,9 @@ struct CKernelsTargetTests {
     #expect(result.status == 0, "\(result.output)")
     #expect(result.output.contains("neon interleaved_depthwise 11 channels 2×3×5: ok"), "\(result.output)")
     #expect(result.output.contains("portable pointwise_blocks 13→14 at 37 positions: ok"), "\(result.output)")
+    #expect(result.output.contains("neon depthwise_333 with ReLU (same plane): ok"), "\(result.output)")
+    #expect(
+      result.output.contains("neon pointwise_fused 13→14 at 37 positions, residual and ReLU: ok"), "\(result.output)")
     #expect(result.output.hasSuffix("best: neon\n"), "\(result.output)")
   }
 }

@@ -48,6 +48,12 @@ struct KernelSetTests {
     .init(
       name: "depthwise 3×3×3 stride 2, width 3, height 1", input: shape(1, 4, 3, 1, 3), conv: depthwise(4, stride: 2)),
     .init(
+      name: "depthwise 3×3×3, height 11 (two 4-row blocks and 3 single rows), width 10", input: shape(1, 2, 2, 11, 10),
+      conv: depthwise(2)),
+    .init(
+      name: "depthwise 3×3×3 stride 2, height 17 (9 rows: 4 + 4 + 1), width 19", input: shape(2, 3, 1, 17, 19),
+      conv: depthwise(3, stride: 2)),
+    .init(
       name: "dense 1×3×3 stride 2 (stem), crop 37, 1 frame", input: shape(1, 3, 1, 37, 37),
       conv: Convolution(
         inChannels: 3, outChannels: 7, kernel: Triple(1, 3, 3), stride: Triple(1, 2, 2), padding: Triple(0, 1, 1))),

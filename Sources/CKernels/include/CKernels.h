@@ -34,6 +34,15 @@ typedef struct x3d_direct_geometry {
   ptrdiff_t padded_rows, row_length, odd_offset;
 } x3d_direct_geometry;
 
+/// The activation a fused kernel applies to each output before storing it.
+enum {
+  X3D_ACTIVATION_NONE = 0,
+  /// `max(v, 0)` (NaN stays NaN)
+  X3D_ACTIVATION_RELU = 1,
+  /// `v·σ(v)`
+  X3D_ACTIVATION_SWISH = 2,
+};
+
 /// One instruction set's kernels.
 typedef struct x3d_kernel_set {
   /// "portable", "avx2" or "neon".
@@ -81,6 +90,22 @@ typedef struct x3d_kernel_set {
   void (*add)(const float *a, const float *b, float *y, ptrdiff_t count);
   /// `Σ x[i]`, eight partial sums then the tail.
   float (*sum)(const float *x, ptrdiff_t count);
+
+  /// `pointwise_blocks` with an epilogue on every output, in registers before the store: plus `residual[co][p]`
+  /// (same layout as `y`; NULL for none), then `activation` (X3D_ACTIVATION_*). A BatchNorm folded into `w` and
+  /// `bias` makes this conv → BatchNorm → ReLU/Swish, or conv → BatchNorm → residual add → ReLU, in one pass.
+  void (*pointwise_fused)(const float *x, const float *packed, const float *w, const float *bias, float *y,
+                          ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
+                          ptrdiff_t end_block, float *panel, const float *residual, int activation);
+  /// In place, `y[i] = act(y[i] + residual[i])` (`residual` NULL: `act(y[i])`), for kernels without an epilogue.
+  void (*epilogue)(float *y, const float *residual, ptrdiff_t count, int activation);
+  /// `y[i] = x[i]·a·σ(x[i]·a)`: the squeeze-excitation gate and the Swish after it in one pass.
+  void (*scale_swish)(const float *x, float *y, ptrdiff_t count, float a);
+  /// Depthwise 3×3×3 (T stride 1; H and W stride 1 or 2) on one padded plane of `direct_pad`, blocked for
+  /// registers (four output rows × 16 outputs a step, see depthwise.h); writes `out` (`start` = the bias) through
+  /// `activation`. Every tap runs, padding included.
+  void (*depthwise_333)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
+                        float start, int activation);
 } x3d_kernel_set;
 
 /// The set called `name` ("portable", "avx2", "neon") when it was compiled for this architecture and the CPU
