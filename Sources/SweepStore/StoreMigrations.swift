@@ -10,6 +10,7 @@ enum StoreMigrations {
   static let all: [(identifier: String, body: @Sendable (Database) throws -> Void)] = [
     ("v1-sweeps-configs-layers-measurements", v1),
     ("v2-searches", SearchMigration.body),
+    ("v3-configs-unindexed-keys", UnindexedKeysMigration.body),
   ]
 
   /// The schema version this build writes and understands.

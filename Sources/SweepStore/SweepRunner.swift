@@ -184,7 +184,8 @@ public struct SweepRunner: Sendable {
           let (totals, layers) = try prices.prices[lane](configuration, plan.perLayer)
           part.rows.append(
             EvaluatedConfiguration(
-              configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers))
+              configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers,
+              planIndex: index))
         } catch {
           part.failures.append("configuration \(index): \(error)")
         }
