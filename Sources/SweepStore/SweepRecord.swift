@@ -96,7 +96,17 @@ public struct EvaluatedConfiguration: Sendable {
     configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow] = [],
     planIndex: Int? = nil
   ) {
-    self.key = ConfigurationKey.make(configuration)
+    self.init(
+      configuration: configuration, preset: preset, totals: totals, layers: layers, planIndex: planIndex,
+      key: ConfigurationKey.make(configuration))
+  }
+
+  /// With the key already made (``ConfigurationKeyWriter``).
+  init(
+    configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow], planIndex: Int?,
+    key: String
+  ) {
+    self.key = key
     self.planIndex = planIndex
     self.configuration = configuration
     self.preset = preset

@@ -171,4 +171,21 @@ struct DistinctKeysTests {
     let expected = Set(try (0..<384).map { ConfigurationKey.make(try plan.request(at: $0).resolve()) })
     #expect(keys.count == 384 && keys == expected)
   }
+
+  /// The evaluating threads' key writer writes exactly ``ConfigurationKey/make(_:)``'s text, reusing its buffer and
+  /// its remembered factor texts across keys.
+  @Test func keyWriterWritesTheConfigurationKey() throws {
+    var writer = ConfigurationKeyWriter()
+    let factors = [2.0, 2.2, 0.1, 1e-05, 0.416667, 123.45, 2.25, 1.0 / 3, 9.99999]
+    for (index, factor) in factors.enumerated() {
+      for frames in [1, 9, 10, 16, 1000] {
+        let configuration = try ModelConfiguration(
+          frames: frames, crop: 112 + index, testCrop: index % 2 == 0 ? nil : 7, widthFactor: factor,
+          depthFactor: factors[(index + 1) % factors.count], bottleneckFactor: factors[(index + 2) % factors.count],
+          classes: 400 + index, batch: frames, implementation: index % 2 == 0 ? .paper : .pytorchvideo,
+          gammas: ExpansionVector(gammaTau: factors[(index + 3) % factors.count]))
+        #expect(writer.key(configuration) == ConfigurationKey.make(configuration))
+      }
+    }
+  }
 }
