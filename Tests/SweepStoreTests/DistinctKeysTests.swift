@@ -178,7 +178,7 @@ struct DistinctKeysTests {
     var writer = ConfigurationKeyWriter()
     let factors = [2.0, 2.2, 0.1, 1e-05, 0.416667, 123.45, 2.25, 1.0 / 3, 9.99999]
     for (index, factor) in factors.enumerated() {
-      for frames in [1, 9, 10, 16, 1000] {
+      for frames in [1, 9, 10, 16, 1000, 1_000_000] {
         let configuration = try ModelConfiguration(
           frames: frames, crop: 112 + index, testCrop: index % 2 == 0 ? nil : 7, widthFactor: factor,
           depthFactor: factors[(index + 1) % factors.count], bottleneckFactor: factors[(index + 2) % factors.count],
