@@ -2,8 +2,8 @@ import GRDB
 
 /// Migration v3: `configs` without `UNIQUE (sweep_id, key)`, and a stored row count per sweep.
 ///
-/// A unique text index maintained row by row, with keys arriving in plan order rather than key order, took most of
-/// a large sweep's writing time. Storing a configuration once needs no such index where the plan cannot produce one
+/// A unique text index maintained row by row, with keys arriving in plan order rather than key order, took over a
+/// third of a large sweep's writing thread (3.6 CPU-s per 10^6 rows with it, 2.3 without; docs/store.md). Storing a configuration once needs no such index where the plan cannot produce one
 /// key twice (``SweepPlan/keysAreDistinct``): there, the committed cursor alone says which rows are stored. Other
 /// sweeps get a unique index over their own rows when they start (`configs_key_of_sweep_<id>`, a partial index).
 /// `sweeps.stored` counts a sweep's rows, kept with every batch, so reading a sweep does not count its rows.
