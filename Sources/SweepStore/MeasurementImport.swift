@@ -229,16 +229,21 @@ private struct ScopeKeys {
     }
   }
 
-  /// The keys among `keys` that name a configuration of the scope.
+  /// The keys among `keys` that name a configuration of the scope. A sweep's keys are looked up in one pass over its
+  /// rows (a large sweep keeps no index on its keys: docs/store.md).
   func existing(_ keys: [String], in store: ResultsStore) throws(StoreError) -> [String] {
     try store.read { db in
-      try keys.filter { key in
-        switch scope {
-        case .sweep:
-          try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM configs WHERE sweep_id = ? AND key = ?)",
-            arguments: [sweepID, key]) ?? false
-        case .search(let name):
+      switch scope {
+      case .sweep:
+        let json = String(decoding: try JSONEncoder().encode(keys), as: UTF8.self)
+        let found = Set(
+          try String.fetchAll(
+            db,
+            sql: "SELECT DISTINCT key FROM configs WHERE sweep_id = ? AND key IN (SELECT value FROM json_each(?))",
+            arguments: [sweepID, json]))
+        return keys.filter(found.contains)
+      case .search(let name):
+        return try keys.filter { key in
           try Bool.fetchOne(
             db,
             sql: """

@@ -4,11 +4,18 @@ import X3DModel
 
 extension ResultsStore {
   /// Starts the sweep named in `record`, or finds it to resume: a sweep of that name with the same definition is
-  /// returned as stored (its `nextIndex` says where to go on); one with another definition is refused.
+  /// returned as stored (its `nextIndex` says where to go on); one with another definition is refused. A sweep whose
+  /// plan can resolve two requests to one configuration (``SweepRecord/keysAreDistinct`` false) gets a unique index
+  /// over its keys in the same transaction.
   public func beginSweep(_ record: SweepRecord) throws(StoreError) -> SweepState {
     let name = record.name
     let state: SweepState? = try write { db in
-      if let existing = try Self.fetchSweep(db, name: name) { return existing }
+      if let existing = try Self.fetchSweep(db, name: name) {
+        if existing.definition == record.definition && !record.keysAreDistinct {
+          try Self.createKeyIndex(db, sweepID: existing.id)
+        }
+        return existing
+      }
       try db.execute(
         sql: """
           INSERT INTO sweeps (name, kind, created_at, tool_version, implementations, element_type, conventions,
@@ -22,6 +29,7 @@ extension ResultsStore {
           record.conventions, record.commandLine, record.definition, record.perLayer ? 1 : 0,
           record.planned,
         ])
+      if !record.keysAreDistinct { try Self.createKeyIndex(db, sweepID: db.lastInsertedRowID) }
       return nil
     }
     if let state {
@@ -32,6 +40,14 @@ extension ResultsStore {
       return state
     }
     return try sweep(named: name)
+  }
+
+  /// A unique index over one sweep's keys (a partial index: rows of other sweeps are not in it), so
+  /// `INSERT OR IGNORE` stores a configuration once however many requests resolve to it.
+  private static func createKeyIndex(_ db: Database, sweepID: Int64) throws {
+    try db.execute(
+      sql:
+        "CREATE UNIQUE INDEX IF NOT EXISTS configs_key_of_sweep_\(sweepID) ON configs(key) WHERE sweep_id = \(sweepID)")
   }
 
   /// The sweep called `name`.
@@ -63,46 +79,53 @@ extension ResultsStore {
     public var duplicates: Int
   }
 
-  /// Stores one batch of a sweep in one transaction: the configurations (a configuration already in the sweep is
-  /// skipped), their layers when the sweep keeps them, and the progress cursor. `range` is the batch's span of plan
-  /// indices; `failures` counts configurations in it that could not be evaluated.
+  /// Stores one batch of a sweep in one transaction: the configurations, their layers when the sweep keeps them,
+  /// and the progress cursor. `range` is the batch's span of plan indices; `failures` counts configurations in it that
+  /// could not be evaluated.
+  ///
+  /// A configuration is stored once: rows below the committed cursor (a resumed or concurrent run) are skipped, by
+  /// their ``EvaluatedConfiguration/planIndex`` (without one, only a batch wholly below the cursor is skipped), and in a
+  /// sweep whose keys are not distinct by plan its key index ignores a configuration already stored.
   @discardableResult
   public func insertTotals(
     _ batch: some Collection<EvaluatedConfiguration>, sweep: SweepState, range: Range<Int>, failures: Int = 0,
     firstFailure: String? = nil, completedAt: String? = nil
   ) throws(StoreError) -> BatchOutcome {
     try write { db in
-      let insert = try db.cachedStatement(sql: Self.insertConfigSQL)
-      let insertLayer = try db.cachedStatement(sql: Self.insertLayerSQL)
-      var inserted = 0
-      for row in batch {
-        var binder = RowBinder(insert)
-        Self.bind(row, sweepID: sweep.id, to: &binder)
-        try binder.step(db)
-        guard db.changesCount > 0 else { continue }
-        inserted += 1
-        if row.layers.isEmpty { continue }
-        let configID = db.lastInsertedRowID
-        for (position, layer) in row.layers.enumerated() {
-          var layerBinder = RowBinder(insertLayer)
-          Self.bind(layer, configID: configID, position: position, to: &layerBinder)
-          try layerBinder.step(db)
-        }
-      }
-      // Failures count once: only for indices not already processed by an earlier or concurrent run.
       let cursor =
         try Int.fetchOne(
           db, sql: "SELECT next_index FROM sweeps WHERE id = ?", arguments: [sweep.id]) ?? 0
+      var inserted = 0
+      if range.upperBound > cursor {
+        let insert = try db.cachedStatement(sql: Self.insertConfigSQL)
+        let insertLayer = try db.cachedStatement(sql: Self.insertLayerSQL)
+        for row in batch {
+          if let index = row.planIndex, index < cursor { continue }
+          var binder = RowBinder(insert)
+          Self.bind(row, sweepID: sweep.id, to: &binder)
+          try binder.step(db)
+          guard db.changesCount > 0 else { continue }
+          inserted += 1
+          if row.layers.isEmpty { continue }
+          let configID = db.lastInsertedRowID
+          for (position, layer) in row.layers.enumerated() {
+            var layerBinder = RowBinder(insertLayer)
+            Self.bind(layer, configID: configID, position: position, to: &layerBinder)
+            try layerBinder.step(db)
+          }
+        }
+      }
+      // Failures count once: only for indices not already processed by an earlier or concurrent run.
       let newFailures = range.lowerBound >= cursor ? failures : 0
       try db.execute(
         sql: """
-          UPDATE sweeps SET next_index = max(next_index, ?), failed = failed + ?,
+          UPDATE sweeps SET next_index = max(next_index, ?), failed = failed + ?, stored = stored + ?,
             first_failure = coalesce(first_failure, ?),
             completed_at = CASE WHEN max(next_index, ?) >= planned THEN coalesce(completed_at, ?) END
           WHERE id = ?
           """,
         arguments: [
-          range.upperBound, newFailures, firstFailure, range.upperBound, completedAt, sweep.id,
+          range.upperBound, newFailures, inserted, firstFailure, range.upperBound, completedAt, sweep.id,
         ])
       return BatchOutcome(inserted: inserted, duplicates: batch.count - inserted)
     }
@@ -138,7 +161,12 @@ extension ResultsStore {
     b.bind(row.key)
     b.bind(row.preset?.rawValue)
     b.bind(c.implementation.rawValue)
-    for value in [g.gammaTau, g.gammaT, g.gammaS, g.gammaW, g.gammaB, g.gammaD] { b.bind(value) }
+    b.bind(g.gammaTau)
+    b.bind(g.gammaT)
+    b.bind(g.gammaS)
+    b.bind(g.gammaW)
+    b.bind(g.gammaB)
+    b.bind(g.gammaD)
     b.bind(c.frames)
     b.bind(c.crop)
     b.bind(c.evaluatedCrop)
@@ -167,10 +195,7 @@ extension ResultsStore {
     guard
       let row = try Row.fetchOne(
         db,
-        sql: """
-          SELECT s.*, (SELECT count(*) FROM configs c WHERE c.sweep_id = s.id) AS stored
-          FROM sweeps s WHERE s.name = ?
-          """, arguments: [name])
+        sql: "SELECT * FROM sweeps WHERE name = ?", arguments: [name])
     else { return nil }
     return SweepState(
       id: row["id"], name: row["name"], kind: row["kind"], createdAt: row["created_at"],

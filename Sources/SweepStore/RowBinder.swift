@@ -8,9 +8,8 @@ struct RowBinder {
   private var index: Int32 = 0
 
   init(_ statement: Statement) {
+    // Every parameter is bound before each step (and `step` resets), so no bindings need clearing.
     self.statement = statement.sqliteStatement
-    sqlite3_reset(self.statement)
-    sqlite3_clear_bindings(self.statement)
   }
 
   mutating func bind(_ value: Int) {
@@ -34,7 +33,16 @@ struct RowBinder {
       sqlite3_bind_null(statement, index)
       return
     }
-    sqlite3_bind_text(statement, index, value, -1, Self.transient)
+    if value.isEmpty {
+      sqlite3_bind_text(statement, index, "", 0, Self.transient)
+      return
+    }
+    var text = value
+    text.withUTF8 { bytes in
+      _ = bytes.withMemoryRebound(to: CChar.self) { chars in
+        sqlite3_bind_text(statement, index, chars.baseAddress, Int32(chars.count), Self.transient)
+      }
+    }
   }
 
   /// Runs the statement; throws SQLite's error when it does not complete.

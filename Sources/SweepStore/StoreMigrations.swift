@@ -12,6 +12,7 @@ enum StoreMigrations {
     ("v2-searches", SearchMigration.body),
     ("v3-views", ViewsMigration.body),
     ("v4-cost-fields-traffic-training", CostFieldsMigration.body),
+    ("v5-configs-unindexed-keys", UnindexedKeysMigration.body),
   ]
 
   /// The schema version this build writes and understands.

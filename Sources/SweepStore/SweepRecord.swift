@@ -25,6 +25,9 @@ public struct SweepRecord: Hashable, Sendable {
   public var perLayer: Bool
   /// Configurations in the product (resolvable or not).
   public var planned: Int
+  /// ``SweepPlan/keysAreDistinct``: when false, the sweep gets a unique index on its keys, so requests that resolve
+  /// alike are stored once.
+  public var keysAreDistinct: Bool
 
   public init(
     name: String, kind: Kind = .sweep, createdAt: String, toolVersion: String, plan: SweepPlan,
@@ -41,6 +44,7 @@ public struct SweepRecord: Hashable, Sendable {
     self.definition = plan.definition
     self.perLayer = plan.perLayer
     self.planned = plan.count ?? Int.max
+    self.keysAreDistinct = plan.keysAreDistinct
   }
 
   /// The conventions every stored count follows (x3d-reference.md §5, docs/store.md).
@@ -84,11 +88,26 @@ public struct EvaluatedConfiguration: Sendable {
   /// ``ConfigurationKey/make(_:)`` of the configuration, made where the configuration is evaluated (in parallel),
   /// not in the writing thread.
   public let key: String
+  /// The configuration's index in its sweep's plan, when known: a row below the stored cursor is already stored and
+  /// is skipped. Without it, only a batch wholly below the cursor is recognised as stored.
+  public var planIndex: Int?
 
   public init(
-    configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow] = []
+    configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow] = [],
+    planIndex: Int? = nil
   ) {
-    self.key = ConfigurationKey.make(configuration)
+    self.init(
+      configuration: configuration, preset: preset, totals: totals, layers: layers, planIndex: planIndex,
+      key: ConfigurationKey.make(configuration))
+  }
+
+  /// With the key already made (``ConfigurationKeyWriter``).
+  init(
+    configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow], planIndex: Int?,
+    key: String
+  ) {
+    self.key = key
+    self.planIndex = planIndex
     self.configuration = configuration
     self.preset = preset
     self.totals = totals

@@ -176,6 +176,7 @@ public struct SweepRunner: Sendable {
       let upper = min(lower + chunk, range.upperBound)
       var part = Part()
       let enumerator = SweepPlan.Enumerator(plan)
+      var keys = ConfigurationKeyWriter()
       if lower < upper { part.rows.reserveCapacity(upper - lower) }
       for index in lower..<max(lower, upper) {
         let request = enumerator.request(at: index)
@@ -184,7 +185,8 @@ public struct SweepRunner: Sendable {
           let (totals, layers) = try prices.prices[lane](configuration, plan.perLayer)
           part.rows.append(
             EvaluatedConfiguration(
-              configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers))
+              configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers,
+              planIndex: index, key: keys.key(configuration)))
         } catch {
           part.failures.append("configuration \(index): \(error)")
         }
