@@ -38,9 +38,13 @@ struct X3DCost: ParsableCommand {
     }
   }
 
+  /// One line: a library error's description, or the argument parser's message without its help and usage lines
+  /// (`x3d-cost CMD --help` has those).
   private static func message(for error: Error) -> String {
     if let error = error as? any ReportableError { return "Error: " + error.description }
-    return fullMessage(for: error)
+    let text = fullMessage(for: error)
+    let first = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
+    return first.hasPrefix("Error: ") ? first : "Error: " + first
   }
 }
 

@@ -83,6 +83,17 @@ struct CostCommandTests {
     #expect(stages.map { $0["macs"] as? Int ?? 0 }.reduce(0, +) == 605_256_512)
   }
 
+  /// The argument parser's own errors are one line too (its help and usage lines are left to `--help`).
+  @Test(arguments: [["--frames", "abc"], ["--bogus"], ["plot", "--out", "x.svg"], ["sweep", "--jobs"]])
+  func parserErrorsAreOneLine(_ arguments: [String]) throws {
+    let result = try CommandRunner.run(arguments)
+    #expect(result.status == 2)
+    #expect(result.standardOutput.isEmpty)
+    let lines = result.standardError.split(separator: "\n")
+    #expect(lines.count == 1, "\(result.standardError)")
+    #expect(lines.first?.hasPrefix("Error: ") == true)
+  }
+
   @Test func tableNamesItsConventions() throws {
     let result = try CommandRunner.run(["--preset", "m"])
     #expect(result.status == 0)
