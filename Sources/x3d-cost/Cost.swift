@@ -51,9 +51,6 @@ extension X3DCost {
         report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage,
         views: views.flatMap(TestViews.init))
       if let hardware {
-        guard format != .json else {
-          throw UsageError("--hardware is not in the JSON output yet: use --format table, csv or markdown")
-        }
         view.latency = try LatencyColumns(report: report, profile: try HardwareProfile.load(hardware))
       }
       print(try view.render(format), terminator: "")

@@ -53,6 +53,9 @@ struct CostJSON: Encodable {
     var kernel, stride, padding: [Int]?
     var groups: Int?
     var costs: Fields
+    /// `--hardware`: the node's predicted time (µs) and what bounds it.
+    var predicted_us: Double?
+    var bound: String?
 
     func encode(to encoder: Encoder) throws {
       var container = encoder.container(keyedBy: Key.self)
@@ -68,6 +71,8 @@ struct CostJSON: Encodable {
       try put(stride, "stride")
       try put(padding, "padding")
       try put(groups, "groups")
+      try put(predicted_us, "predicted_us")
+      try put(bound, "bound")
       try costs.encode(to: encoder)
     }
   }
@@ -86,7 +91,17 @@ struct CostJSON: Encodable {
   /// `--views`: the protocol and the costs per video (per view × count).
   struct Views: Encodable {
     var clips, crops, count: Int
-    var macs_per_video, fvcore_flops_per_video, flops_per_video: Int
+    /// Null where the product does not fit in 64 bits.
+    var macs_per_video, fvcore_flops_per_video, flops_per_video: Int?
+  }
+
+  /// `--hardware`: the predicted latency on a profile (a prediction: docs/latency.md gives its measured accuracy).
+  struct Latency: Encodable {
+    var hardware: String
+    var calibrated: Bool
+    var predicted_ms: Double
+    /// Milliseconds of the nodes bound by compute, memory and overhead.
+    var ms_by_bound: [String: Double]
   }
 
   var config: Config
@@ -96,6 +111,7 @@ struct CostJSON: Encodable {
   var stages: [StageTotals]?
   var layers: [Layer]?
   var views: Views?
+  var latency: Latency?
 
   init(_ view: CostView) {
     let report = view.report
@@ -125,15 +141,35 @@ struct CostJSON: Encodable {
         StageTotals(stage: $0.stage.name, costs: Fields(costs: $0.costs, fields: StageCost.fields))
       }
     }
-    if view.perLayer { layers = report.layers.map(Self.layer) }
+    if view.perLayer {
+      layers = report.layers.enumerated().map { index, row in
+        var layer = Self.layer(row)
+        if let prediction = view.latency?.rows[index].prediction {
+          layer.predicted_us = prediction.seconds * 1e6
+          layer.bound = prediction.seconds == 0 ? nil : prediction.bound.rawValue
+        }
+        return layer
+      }
+    }
+    if let l = view.latency {
+      latency = Latency(
+        hardware: l.profile.name, calibrated: !l.profile.classes.isEmpty, predicted_ms: l.totalSeconds * 1e3,
+        ms_by_bound: Dictionary(uniqueKeysWithValues: l.secondsByBound.map { ($0.key.rawValue, $0.value * 1e3) }))
+    }
     if let v = view.views {
       let t = report.totals
       views = Views(
         clips: v.clips, crops: v.crops, count: v.count,
-        macs_per_video: t[.macs].multipliedReportingOverflow(by: v.count).partialValue,
-        fvcore_flops_per_video: t[.fvcoreFlops].multipliedReportingOverflow(by: v.count).partialValue,
-        flops_per_video: t[.flops].multipliedReportingOverflow(by: v.count).partialValue)
+        macs_per_video: Self.product(t[.macs], v.count),
+        fvcore_flops_per_video: Self.product(t[.fvcoreFlops], v.count),
+        flops_per_video: Self.product(t[.flops], v.count))
     }
+  }
+
+  /// `a·b`, or nil when it does not fit.
+  static func product(_ a: Int, _ b: Int) -> Int? {
+    let (value, overflow) = a.multipliedReportingOverflow(by: b)
+    return overflow ? nil : value
   }
 
   static func layer(_ row: LayerRow) -> Layer {

@@ -10,6 +10,26 @@ struct LatencyCommandTests {
     return url
   }
 
+  /// JSON carries the prediction: per node and in total, the total the sum of the nodes, and one node worked by
+  /// hand (X3D-XS branch2.a on an H200 at f32 is memory-bound: its bytes over 4.8 TB/s).
+  @Test func costWithHardwareInJSON() throws {
+    let result = try CommandRunner.run(["--preset", "xs", "--hardware", "h200", "--format", "json", "--per-layer"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    let latency = try #require(object["latency"] as? [String: Any])
+    let layers = try #require(object["layers"] as? [[String: Any]])
+    let total = try #require(latency["predicted_ms"] as? Double)
+    let sum = layers.reduce(0.0) { $0 + ($1["predicted_us"] as? Double ?? 0) } / 1e3
+    #expect(abs(total - sum) <= 1e-12 * total)
+    #expect(latency["hardware"] as? String == "h200")
+    let a = try #require(layers.first { $0["name"] as? String == "s2.pathway0_res0.branch2.a" })
+    let bytes = Double(4 * (24 * 4 * 80 * 80 + 1296) + 4 * 54 * 4 * 80 * 80)
+    #expect(a["bound"] as? String == "memory")
+    #expect(abs((a["predicted_us"] as? Double ?? 0) - bytes / 4.8e12 * 1e6) < 1e-9)
+    #expect(a["bytes_read"] as? Int == 4 * (24 * 4 * 80 * 80 + 1296))
+  }
+
   @Test func costWithHardwareAddsPredictedLatency() throws {
     let result = try CommandRunner.run(["--preset", "xs", "--hardware", "h200", "--per-layer"])
     #expect(result.status == 0, "\(result.standardError)")
