@@ -90,6 +90,21 @@ struct SweepTrainingCommandTests {
     #expect(Array(fitting.standardOutput.split(separator: "\r\n").dropFirst()).map(String.init) == expected)
   }
 
+  @Test func aStepPastTheCheckedIntegersIsSkippedAndCounted() throws {
+    let here = try directory()
+    defer { try? FileManager.default.removeItem(at: here) }
+    let sweep = try CommandRunner.run(
+      ["sweep", "--name", "o", "--preset", "xs", "--crop", "160,2048", "--training-batch", "1073741824"], in: here)
+    #expect(sweep.status == 0, "\(sweep.standardError)")
+    #expect(
+      sweep.standardOutput.contains("training_step_bytes of 1 configurations in dataset 'o-training-b1073741824-adamw'")
+    )
+    #expect(
+      sweep.standardOutput.contains(
+        "1 configurations' training step could not be modelled; first: paper|T4|S2048|"),
+      "\(sweep.standardOutput)")
+  }
+
   @Test(arguments: [
     (["--training-batch", "0"], "invalid value for --training-batch: 0 (must be positive)"),
     (["--training-batch", "-3"], "invalid value for --training-batch: -3 (must be positive)"),
