@@ -57,10 +57,12 @@ extension X3DCost {
         valueName: "NAME|FILE"))
     var hardware: String?
 
+    @OptionGroup var training: SweepTrainingOptions
+
     func validate() throws {
       if standard {
-        guard name == nil, model.isEmpty, !perLayer, hardware == nil else {
-          throw UsageError("--standard takes no --name, model flags, --per-layer or --hardware")
+        guard name == nil, model.isEmpty, !perLayer, hardware == nil, training.isEmpty else {
+          throw UsageError("--standard takes no --name, model flags, --per-layer, --hardware or --training-batch")
         }
       } else if name == nil {
         throw UsageError("give the sweep a --name (or use --standard)")
@@ -71,6 +73,7 @@ extension X3DCost {
         throw UsageError("--views '\(views)' is not CLIPSxCROPS with each from 1 to 1000 (e.g. 10x3)")
       }
       if standard && views != nil { throw UsageError("--standard takes no --views") }
+      _ = try training.settings()
     }
 
     func run() throws {
@@ -88,6 +91,7 @@ extension X3DCost {
       }
       let profile = try hardware.map { try HardwareProfile.load($0) }
       if let profile { _ = try Roofline(profile, elementType: dtype) }
+      let trainingStep = try training.settings()
       let plan = try model.plan(elementType: dtype, perLayer: perLayer)
       guard let count = plan.count else {
         throw UsageError(
@@ -122,6 +126,16 @@ extension X3DCost {
           into: results, sweep: outcome.state.name, profile: profile, elementType: dtype,
           timestamp: StoreOptions.timestamp())
         print("  predicted_ms of \(Quantity.grouped(stored.count)) configurations in dataset '\(stored.dataset)'")
+      }
+      if let trainingStep, !outcome.interrupted {
+        let stored = try trainingStep.store(
+          into: results, sweep: outcome.state.name, timestamp: StoreOptions.timestamp())
+        print(
+          "  training_step_bytes of \(Quantity.grouped(stored.count)) configurations in dataset '\(stored.dataset)'")
+        if let first = stored.firstFailure {
+          print(
+            "  \(Quantity.grouped(stored.failed)) configurations' training step could not be modelled; first: \(first)")
+        }
       }
       if outcome.interrupted {
         print(
