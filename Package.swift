@@ -88,6 +88,7 @@ let package = Package(
       dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "LatencyModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "LatencyModelTests", dependencies: ["LatencyModel", "CostModel", "X3DModel"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore"]),
+    .testTarget(
+      name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore", "LatencyModel", "X3DModel"]),
   ]
 )

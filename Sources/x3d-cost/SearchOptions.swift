@@ -113,8 +113,8 @@ struct SearchOptions: ParsableArguments {
     return settings
   }
 
-  /// `--measure` (default macs), or the latency on `--hardware` when it names `predicted_ms` or `latency` is set
-  /// (`--target-ms`); `--hardware` goes with the latency measure and only with it.
+  /// `--measure` (default macs; predicted_ms when `latency`, i.e. with `--target-ms`). The predicted latency needs
+  /// `--hardware`, and `--hardware` goes with it only.
   func parsedMeasure(latency: Bool) throws -> ComplexityMeasure {
     let name = measure ?? (latency ? Self.latencyName : "macs")
     if latency && name != Self.latencyName {
