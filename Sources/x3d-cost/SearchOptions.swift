@@ -20,7 +20,9 @@ struct SearchOptions: ParsableArguments {
   @Option(help: "Target parameter count in millions (with BN).")
   var targetParams: Double?
 
-  @Option(help: "Target predicted latency in milliseconds on --hardware (implies --measure predicted_ms).")
+  @Option(
+    parsing: .unconditional,
+    help: "Target predicted latency in milliseconds on --hardware (implies --measure predicted_ms).")
   var targetMs: Double?
 
   @Option(help: "Target as a raw count of --measure (nanoseconds for predicted_ms).")

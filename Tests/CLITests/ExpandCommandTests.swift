@@ -92,7 +92,8 @@ struct ExpandCommandTests {
     ),
     (["expand", "--name", "x", "--target-ms=0", "--hardware", "h200", "--criterion-cmd", "echo 1"], "--target-ms: 0"),
     (
-      ["expand", "--name", "x", "--target-ms=-1", "--hardware", "h200", "--criterion-cmd", "echo 1"], "--target-ms: -1"
+      ["expand", "--name", "x", "--target-ms", "-1", "--hardware", "h200", "--criterion-cmd", "echo 1"],
+      "--target-ms: -1"
     ),
     (["expand", "--name", "x", "--target-ms", "1", "--hardware", "nope", "--criterion-cmd", "echo 1"], "'nope'"),
     (
