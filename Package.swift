@@ -49,7 +49,8 @@ let package = Package(
     .target(name: "Charts"),
 
     // MARK: Forward expansion, backward contraction
-    .target(name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "SweepStore", "ReferenceExecutor"]),
+    .target(
+      name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "LatencyModel", "SweepStore", "ReferenceExecutor"]),
 
     // MARK: Command line
     .executableTarget(
@@ -82,9 +83,12 @@ let package = Package(
     .testTarget(
       name: "SweepStoreTests",
       dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-    .testTarget(name: "ExpansionSearchTests", dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(
+      name: "ExpansionSearchTests",
+      dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "LatencyModel", "X3DModel", "TestSupport"]),
     .testTarget(name: "LatencyModelTests", dependencies: ["LatencyModel", "CostModel", "X3DModel"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore"]),
+    .testTarget(
+      name: "CLITests", dependencies: ["TestSupport", "x3d-cost", "SweepStore", "LatencyModel", "X3DModel"]),
   ]
 )

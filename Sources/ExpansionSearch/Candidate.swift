@@ -16,7 +16,7 @@ public struct Candidate: Hashable, Sendable {
   public var configuration: ModelConfiguration
   /// The whole-network costs of `configuration`.
   public var totals: CostTotals
-  /// The measure the search controls, taken from `totals`.
+  /// The measure the search controls (``ComplexityMeasure/value(of:totals:)``).
   public var complexity: Int
 
   /// The store's identity of the configuration, used to cache scores.
@@ -57,7 +57,7 @@ public struct CandidatePricer: Sendable {
     let totals = try CostReport.totals(configuration)
     return Candidate(
       axis: axis, factor: CanonicalDecimal.rounded(factor), vector: vector, configuration: configuration,
-      totals: totals, complexity: measure.value(of: totals))
+      totals: totals, complexity: try measure.value(of: configuration, totals: totals))
   }
 
   /// The expansion of `current` along `axis` whose complexity is closest to `goal` (in ratio), with a factor above

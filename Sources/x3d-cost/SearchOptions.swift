@@ -1,8 +1,8 @@
 import ArgumentParser
 import ExpansionSearch
+import LatencyModel
 import X3DModel
 
-extension ComplexityMeasure: ExpressibleByArgument {}
 extension SearchSettings.Selection: ExpressibleByArgument {}
 extension SearchSettings.FailurePolicy: ExpressibleByArgument {}
 
@@ -20,12 +20,23 @@ struct SearchOptions: ParsableArguments {
   @Option(help: "Target parameter count in millions (with BN).")
   var targetParams: Double?
 
-  @Option(help: "Target as a raw count of --measure.")
+  @Option(
+    parsing: .unconditional,
+    help: "Target predicted latency in milliseconds on --hardware (implies --measure predicted_ms).")
+  var targetMs: Double?
+
+  @Option(help: "Target as a raw count of --measure (nanoseconds for predicted_ms).")
   var target: Int?
 
   @Option(
-    help: "The complexity: macs, params, flops, fvcore, activations, inference_peak_bytes, training_activation_bytes.")
-  var measure: ComplexityMeasure?
+    help: """
+      The complexity: macs, params, flops, fvcore, activations, inference_peak_bytes, training_activation_bytes, \
+      or predicted_ms (the roofline's f32 latency on --hardware, searched in whole nanoseconds).
+      """)
+  var measure: String?
+
+  @Option(help: ArgumentHelp("Hardware profile for --measure predicted_ms.", valueName: "NAME|FILE"))
+  var hardware: String?
 
   @Option(help: "Axes to expand, comma separated, in tie-break order: t,tau,s,w,b,d (default all).")
   var axes: String?
@@ -53,11 +64,11 @@ struct SearchOptions: ParsableArguments {
   var classes: Int = 400
 
   func settings() throws -> SearchSettings {
-    let targets = [targetGmacs != nil, targetParams != nil, target != nil].filter { $0 }.count
+    let targets = [targetGmacs != nil, targetParams != nil, targetMs != nil, target != nil].filter { $0 }.count
     guard targets == 1 else {
-      throw UsageError("give exactly one of --target-gmacs, --target-params and --target")
+      throw UsageError("give exactly one of --target-gmacs, --target-params, --target-ms and --target")
     }
-    var resolvedMeasure = measure ?? .macs
+    var resolvedMeasure = try parsedMeasure(latency: targetMs != nil)
     var value: Int
     if let targetGmacs {
       guard targetGmacs.isFinite, targetGmacs > 0, targetGmacs < 1e9 else {
@@ -71,6 +82,11 @@ struct SearchOptions: ParsableArguments {
       }
       resolvedMeasure = .params
       value = Int((targetParams * 1e6).rounded())
+    } else if let targetMs {
+      guard targetMs.isFinite, targetMs > 0, targetMs < 1e9 else {
+        throw UsageError("invalid value for --target-ms: \(targetMs) (must be a positive number)")
+      }
+      value = Int((targetMs * 1e6).rounded())
     } else {
       value = target!
     }
@@ -98,6 +114,35 @@ struct SearchOptions: ParsableArguments {
     try settings.validate()
     return settings
   }
+
+  /// `--measure` (default macs; predicted_ms when `latency`, i.e. with `--target-ms`). The predicted latency needs
+  /// `--hardware`, and `--hardware` goes with it only.
+  func parsedMeasure(latency: Bool) throws -> ComplexityMeasure {
+    let name = measure ?? (latency ? Self.latencyName : "macs")
+    if latency && name != Self.latencyName {
+      throw UsageError("--target-ms goes with --measure \(Self.latencyName), not --measure \(name)")
+    }
+    guard name == Self.latencyName else {
+      guard hardware == nil else {
+        throw UsageError("--hardware goes with --measure \(Self.latencyName) or --target-ms, not --measure \(name)")
+      }
+      guard let cost = ComplexityMeasure(rawValue: name) else {
+        throw UsageError(
+          "invalid value for --measure: \(name) (one of \(ComplexityMeasure.allCases.map(\.rawValue).joined(separator: ", ")), "
+            + "fvcore, \(Self.latencyName))")
+      }
+      return cost
+    }
+    guard let hardware else {
+      throw UsageError(
+        "--measure \(Self.latencyName) needs --hardware NAME|FILE (\(HardwareProfile.names.joined(separator: ", ")) or a JSON profile)"
+      )
+    }
+    return try ComplexityMeasure(predictedLatencyOn: try HardwareProfile.load(hardware))
+  }
+
+  /// The `--measure` name of the predicted latency.
+  static let latencyName = "predicted_ms"
 
   static func parseAxes(_ text: String) throws -> [ExpansionAxis] {
     try text.split(separator: ",").map { try ExpansionAxis(parsing: $0.trimmingCharacters(in: .whitespaces)) }

@@ -1,6 +1,8 @@
 import Foundation
+import LatencyModel
 import TestSupport
 import Testing
+import X3DModel
 
 /// `x3d-cost expand` end to end: a command criterion, resume from the database, ask/tell, bad input.
 struct ExpandCommandTests {
@@ -83,11 +85,68 @@ struct ExpandCommandTests {
     ),
     (["expand", "--name", "x", "--target-gmacs", "1", "--criterion-cmd", "echo no"], "every candidate failed"),
     (["expand", "tell", "--name", "missing", "--key", "k", "--score", "1"], "no search named missing"),
+    (["expand", "--name", "x", "--target-ms", "1", "--criterion-cmd", "echo 1"], "needs --hardware"),
+    (
+      ["expand", "--name", "x", "--measure", "predicted_ms", "--target", "9", "--criterion-cmd", "echo 1"],
+      "needs --hardware"
+    ),
+    (["expand", "--name", "x", "--target-ms=0", "--hardware", "h200", "--criterion-cmd", "echo 1"], "--target-ms: 0"),
+    (
+      ["expand", "--name", "x", "--target-ms", "-1", "--hardware", "h200", "--criterion-cmd", "echo 1"],
+      "--target-ms: -1"
+    ),
+    (["expand", "--name", "x", "--target-ms", "1", "--hardware", "nope", "--criterion-cmd", "echo 1"], "'nope'"),
+    (
+      ["expand", "--name", "x", "--target-gmacs", "1", "--hardware", "h200", "--criterion-cmd", "echo 1"],
+      "--hardware goes with"
+    ),
+    (
+      [
+        "expand", "--name", "x", "--target-ms", "1", "--measure", "params", "--hardware", "h200", "--criterion-cmd",
+        "echo 1",
+      ],
+      "--target-ms goes with"
+    ),
+    (["expand", "--name", "x", "--measure", "bogus", "--target", "9", "--criterion-cmd", "echo 1"], "bogus"),
   ])
   func badInputExitsTwo(_ arguments: [String], _ message: String) throws {
     let result = try CommandRunner.run(arguments, in: try directory())
     #expect(result.status == 2, "\(result.standardError)")
     #expect(result.standardError.contains(message), "\(result.standardError)")
+  }
+
+  /// `--measure predicted_ms --hardware h200 --target-ms X`: the final model's latency, recomputed with
+  /// `cost --hardware`, is within the tolerance of the target; the run resumes under the same definition.
+  @Test func latencyBudgetSearchEndsWithinTolerance() throws {
+    let dir = try directory()
+    let arguments = [
+      "expand", "--name", "lat", "--measure", "predicted_ms", "--hardware", "h200", "--target-ms", "0.02",
+      "--criterion-cmd", "echo {gamma_d}", "--format", "json",
+    ]
+    let result = try CommandRunner.run(arguments, in: dir)
+    #expect(result.status == 0, "\(result.standardError)")
+    let object = try json(result.standardOutput)
+    #expect(object["measure"] as? String == "predicted_ns@h200")
+    #expect(object["target"] as? Int == 20_000)
+    let final = try #require(object["final"] as? [String: Any])
+    #expect(final["within_tolerance"] as? Bool == true)
+    let nanoseconds = try #require(final["complexity"] as? Int)
+    #expect(abs(nanoseconds - 20_000) <= 400)
+    // The final model's latency recomputed through LatencyModel from its printed γ factors.
+    var request = ModelRequest()
+    request.gammaTau = try #require(final["gamma_tau"] as? Double)
+    request.gammaT = try #require(final["gamma_t"] as? Double)
+    request.gammaS = try #require(final["gamma_s"] as? Double)
+    request.gammaW = try #require(final["gamma_w"] as? Double)
+    request.gammaB = try #require(final["gamma_b"] as? Double)
+    request.gammaD = try #require(final["gamma_d"] as? Double)
+    let roofline = try Roofline(try HardwareProfile.load("h200"), elementType: .f32)
+    let seconds = try NetworkWork(try request.resolve(), elementType: .f32).seconds(on: roofline)
+    #expect(abs(seconds * 1e9 - Double(nanoseconds)) <= 0.5)
+    #expect(abs(seconds * 1e9 - 20_000) <= 0.02 * 20_000, "\(seconds)")
+    let again = try CommandRunner.run(arguments, in: dir)
+    #expect(again.status == 0, "\(again.standardError)")
+    #expect(try json(again.standardOutput)["evaluations"] as? Int == 0)
   }
 
   func lines(_ path: String) -> [String] {
