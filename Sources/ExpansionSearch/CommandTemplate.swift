@@ -1,5 +1,5 @@
-/// A `--criterion-cmd` template: shell text with `{field}` placeholders, each replaced by a value that the shell
-/// reads as exactly that text, whatever quotes the user put around the placeholder.
+/// A `--criterion-cmd` template: shell text with `{field}` template fields, each replaced by a value that the shell
+/// reads as exactly that text, whatever quotes the user put around the field.
 ///
 /// Braces follow Python's `str.format`: `{name}` is a field (it must be one of the known names), `{{` is a literal
 /// `{` and `}}` a literal `}`; any other brace is an error, so `awk '{print $2}'` is written `awk '{{print $2}}'` and
@@ -12,7 +12,7 @@
 /// - inside single quotes: the text with each `'` written `'\''` (close, escaped quote, reopen);
 /// - inside double quotes: the text with `\`, `"`, `$` and backquote escaped by a backslash.
 public struct CommandTemplate: Hashable, Sendable {
-  /// Where a placeholder sits, for the shell.
+  /// Where a template field sits, for the shell.
   enum Context: Hashable, Sendable { case unquoted, singleQuoted, doubleQuoted }
 
   enum Piece: Hashable, Sendable {

@@ -24,8 +24,9 @@ extension X3DCost.Expand {
           --criterion-cmd 'python train.py --frames {frames} --crop {crop} ...'  last output line = score
           --criterion-metric top1 [--dataset NAME]   measurements already in the database
           --proxy naswot                              NASWOT on the reference executor (a proxy, not accuracy)
-        Placeholders: {frames} {crop} {sampling_rate} {width_factor} {depth_factor} {bottleneck_factor} {classes}
-        {gamma_tau} {gamma_t} {gamma_s} {gamma_w} {gamma_b} {gamma_d} {macs} {params} {key} {impl}.
+        Template fields: {frames} {crop} {sampling_rate} {width_factor} {depth_factor} {bottleneck_factor} \
+        {classes} {gamma_tau} {gamma_t} {gamma_s} {gamma_w} {gamma_b} {gamma_d} {key} {impl}, and every \
+        whole-network cost field by its JSON name ({macs} {params} {flops} {inference_peak_bytes} ...).
         Each field is one shell word, also inside quotes; write {{ and }} for literal braces (awk '{{print $2}}').
         Every score is stored as it arrives: after Ctrl-C, running the same search again re-uses them.
         Exit status: 0 finished, 2 bad input, 3 waiting for measurements, 130 interrupted.
