@@ -5,7 +5,7 @@ import X3DModel
 ///
 /// A block that ``Schedule/repeatedBlock(of:)`` says repeats an earlier one (see
 /// ``LayerSink/repeatBlock(_:of:firstIndex:outputConsumers:)``) gets that block's rows copied, with indices,
-/// inputs and block number shifted; their costs are added to the sums row by row.
+/// inputs and block number shifted; the original block's summed cost is added once.
 ///
 /// Memory is tracked as in a ``Granularity/distinctBlocks`` graph, whose totals the tests hold equal to the full
 /// graph's: the trackers see the distinct blocks, each counting the copies ``Schedule`` gives it, and never see
@@ -72,7 +72,7 @@ public struct FullGraphSink: LayerSink {
   /// 15.7 µs.
   @inline(never)
   private mutating func keep(_ node: LayerNode, _ cost: LayerCost) {
-    precondition(count < capacity, "more nodes than CostReport.maximumNodeCount")
+    precondition(count < capacity, "more nodes than Schedule.maximumNodeCount")
     let row = UnsafeMutableRawPointer(rows + count)
     row.initializeMemory(as: LayerNode.self, to: node)
     (row + MemoryLayout<LayerRow>.offset(of: \LayerRow.cost)!).initializeMemory(as: LayerCost.self, to: cost)
@@ -93,7 +93,7 @@ public struct FullGraphSink: LayerSink {
     let source = blockStarts[original]
     let copied = blockStarts[original + 1] - source
     let shift = firstIndex - source
-    precondition(count + copied <= capacity, "more nodes than CostReport.maximumNodeCount")
+    precondition(count + copied <= capacity, "more nodes than Schedule.maximumNodeCount")
     let copies = rows + firstIndex
     copies.initialize(from: rows + source, count: copied)
     for offset in 0..<copied { copies[offset].node.renumber(shift: shift, block: block) }

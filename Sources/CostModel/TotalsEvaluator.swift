@@ -45,8 +45,8 @@ public struct TotalsEvaluator {
   static var slotCount: Int { Schedule.slotCount }
   /// The slots a configuration always has (copies independent of depth): the stem, the head and every stage's
   /// block 0. Priced when the entry is made.
-  static let alwaysPresent: UInt64 = Schedule.slots.enumerated().reduce(0) { mask, slot in
-    Schedule.copies(of: slot.element, stageBlocks: { _ in 1 }) > 0 ? mask | 1 << slot.offset : mask
+  static let alwaysPresent: UInt64 = (0..<slotCount).reduce(0) { mask, position in
+    Schedule.copies(of: Schedule.slot(at: position), stageBlocks: { _ in 1 }) > 0 ? mask | 1 << position : mask
   }
 
   /// - Parameters:
@@ -137,7 +137,8 @@ public struct TotalsEvaluator {
     let builder = try X3DBuilder(configuration)
     var priced = [CostTotals](repeating: CostTotals(), count: Self.slotCount)
     var shapes = [TensorShape](repeating: builder.inputShape, count: Self.slotCount)
-    for (position, slot) in Schedule.slots.enumerated() where Self.alwaysPresent & (1 << position) != 0 {
+    for position in 0..<Self.slotCount where Self.alwaysPresent & (1 << position) != 0 {
+      let slot = Schedule.slot(at: position)
       let input = Schedule.source(of: slot).map { shapes[Schedule.position(of: $0)] } ?? builder.inputShape
       (priced[position], shapes[position]) = try sharedPrice(.init(slot, input: input), builder)
     }
@@ -160,7 +161,8 @@ public struct TotalsEvaluator {
   {
     let builder = try X3DBuilder(configuration)
     let base = entry * Self.slotCount
-    for (position, slot) in Schedule.slots.enumerated() where missing & (1 << position) != 0 {
+    for position in 0..<Self.slotCount where missing & (1 << position) != 0 {
+      let slot = Schedule.slot(at: position)
       let input = Schedule.source(of: slot).map { outputs[base + Schedule.position(of: $0)] } ?? builder.inputShape
       let (totals, output) = try sharedPrice(.init(slot, input: input), builder)
       segments[base + position] = totals

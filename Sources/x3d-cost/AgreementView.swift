@@ -34,8 +34,10 @@ struct TrainingAgreementView {
     return (showTable ? table.aligned() + "\n" : "") + totals.aligned() + verdict
   }
 
-  static func cell(_ pair: (Int, Int)) -> String {
-    pair.0 == pair.1 ? Quantity.grouped(pair.0) : "\(Quantity.grouped(pair.0)) ≠ \(Quantity.grouped(pair.1))"
+  /// `observed`, or `observed ≠ expected` where they differ: the cell of both agreement tables.
+  static func cell(_ pair: (observed: Int, expected: Int)) -> String {
+    pair.observed == pair.expected
+      ? Quantity.grouped(pair.observed) : "\(Quantity.grouped(pair.observed)) ≠ \(Quantity.grouped(pair.expected))"
   }
 }
 
@@ -75,7 +77,6 @@ struct AgreementView {
   }
 
   private static func cell(_ count: Agreement.Count) -> String {
-    count.agrees
-      ? Quantity.grouped(count.observed) : "\(Quantity.grouped(count.observed)) ≠ \(Quantity.grouped(count.expected))"
+    TrainingAgreementView.cell((count.observed, count.expected))
   }
 }
