@@ -53,7 +53,7 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// Adds `copies` copies of `cost` to the sums.
   @inline(__always)
   mutating func add(_ cost: LayerCost, copies: Int, _ path: NodePath) throws(ConfigurationError) {
-    guard sums.add(cost, copies: copies) else {
+    guard sums.add(cost, copies: copies), sums.derivedFieldsFit else {
       throw .overflow(node: path.description, quantity: "a network sum")
     }
   }

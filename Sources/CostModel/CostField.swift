@@ -6,6 +6,9 @@
 /// them), plus its formula in ``CostFormulas`` (or its tracker, for memory).
 ///
 /// Counts are exact integers at the configuration's batch; memory fields are bytes at the report's element type.
+///
+/// A field is either stored (it has a ``lane`` in ``CostVector``) or derived: a fixed combination of stored fields
+/// (``derivation``) that holds for every node, and so for every sum of nodes, and takes no lane.
 public enum CostField: Int, CaseIterable, Sendable, Codable {
   case macs
   case convMacs
@@ -154,6 +157,64 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .bytesRead, .bytesWritten, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: 4
     }
   }
+
+  /// The field's lane in ``CostVector``; nil for a derived field, which has none. Lanes are numbered in report
+  /// order over the stored fields.
+  @inlinable
+  public var lane: Int? {
+    switch self {
+    case .macs: 0
+    case .convMacs: 1
+    case .flops: 2
+    case .params: 3
+    case .paramsNoBN: 4
+    case .bnElements: 5
+    case .activations: 6
+    case .inferencePeakBytes: 7
+    case .trainingActivationBytes: 8
+    case .outputElements: 9
+    case .bytesRead: 10
+    case .bytesWritten: 11
+    case .trainingInputGradientMacs: 12
+    case .trainingWeightGradientMacs: 13
+    case .linearMacs, .fvcoreFlops, .trainingMacs: nil
+    }
+  }
+
+  /// One term of a derived field: `coefficient · field`.
+  public struct Term: Hashable, Sendable {
+    public let field: CostField
+    public let coefficient: Int
+  }
+
+  /// For a derived field, the stored fields it is the sum of, each with its coefficient; nil for a stored field.
+  /// Each identity holds node by node (the formulas make it so), hence for every sum over nodes:
+  ///
+  /// - `linear_macs = macs − conv_macs` (a node's multiply-adds are either a convolution's or a linear layer's);
+  /// - `fvcore_flops = macs + 2·bn_elements` (fvcore charges 2 per BatchNorm element);
+  /// - `training_macs = macs + training_input_gradient_macs + training_weight_gradient_macs`.
+  ///
+  /// ``CostVector/subscript(_:)`` computes the same sums (a test holds them equal).
+  public var derivation: [Term]? {
+    switch self {
+    case .linearMacs: [Term(field: .macs, coefficient: 1), Term(field: .convMacs, coefficient: -1)]
+    case .fvcoreFlops: [Term(field: .macs, coefficient: 1), Term(field: .bnElements, coefficient: 2)]
+    case .trainingMacs:
+      [
+        Term(field: .macs, coefficient: 1), Term(field: .trainingInputGradientMacs, coefficient: 1),
+        Term(field: .trainingWeightGradientMacs, coefficient: 1),
+      ]
+    case .macs, .convMacs, .flops, .params, .paramsNoBN, .bnElements, .activations, .inferencePeakBytes,
+      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingInputGradientMacs,
+      .trainingWeightGradientMacs:
+      nil
+    }
+  }
+
+  /// The fields with a lane, in lane order.
+  public static let stored = allCases.filter { $0.lane != nil }
+  /// The fields without one.
+  public static let derived = allCases.filter { $0.lane == nil }
 
   /// Whether the field is a whole-network figure (totals, JSON `totals`, a column of the store's `configs`).
   public var isNetworkTotal: Bool { self != .outputElements }

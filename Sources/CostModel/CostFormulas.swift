@@ -3,8 +3,8 @@ import X3DModel
 /// The one table of per-layer formulas: each kind of node, its value of every per-node ``CostField`` (memory
 /// traffic from ``MemoryTraffic``, the training step's multiply-adds from ``TrainingFormulas``). Pure
 /// functions of the node's kind and shapes, every product overflow-checked. Per node, `macs = conv_macs +
-/// linear_macs`, `fvcore_flops = macs + 2·bn_elements` and `params_no_bn = params − BatchNorm's γ, β`, so every
-/// network figure is a plain sum over nodes.
+/// linear_macs`, `fvcore_flops = macs + 2·bn_elements` (both derived, ``CostField/derivation``) and `params_no_bn =
+/// params − BatchNorm's γ, β`, so every network figure is a plain sum over nodes.
 ///
 /// | kind | MACs | parameters | full FLOPs (besides 2·MACs) |
 /// |---|---|---|---|
@@ -29,18 +29,27 @@ public enum CostFormulas {
   public static func cost(of node: LayerNode, elementType: ElementType = .f32, readsClip: Bool = false)
     throws(ConfigurationError) -> LayerCost
   {
+    try costAndTraffic(of: node, elementType: elementType, readsClip: readsClip).cost
+  }
+
+  /// ``cost(of:elementType:readsClip:)`` and the node's ``MemoryTraffic`` (whose bytes it holds), from one switch
+  /// over the node's kind: the traffic rows of ``MemoryTraffic``'s table are the `traffic` lines below.
+  @inline(__always)
+  static func costAndTraffic(of node: LayerNode, elementType: ElementType, readsClip: Bool)
+    throws(ConfigurationError) -> (cost: LayerCost, traffic: MemoryTraffic)
+  {
     let checked = Checked(path: node.path)
     var cost = LayerCost()
-    let traffic = try MemoryTraffic.of(node, elementType: elementType)
-    cost[.bytesRead] = traffic.bytesRead
-    cost[.bytesWritten] = traffic.bytesWritten
-
     let output = try checked.elements(of: node, output: true)
     let input = try checked.elements(of: node, output: false)
     cost[.outputElements] = output
+    var traffic = MemoryTraffic()
+    traffic.elementBytes = elementType.byteCount
+    traffic.elementsWritten = output
+    traffic.activationElementsRead = input
     switch node.kind {
     case .input:
-      break
+      traffic.activationElementsRead = 0
     case .convolution(let conv):
       let taps = try checked.product(
         conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
@@ -50,28 +59,36 @@ public enum CostFormulas {
       cost[.paramsNoBN] = cost[.params]
       cost[.convMacs] = macs
       cost[.macs] = macs
-      cost[.fvcoreFlops] = macs
       cost[.activations] = output
       cost[.flops] = try checked.sum(checked.product(2, macs), conv.hasBias ? output : 0)
+      traffic.activationElementsRead = try MemoryTraffic.positionsRead(by: conv, node, checked)
+      traffic.parameterElementsRead = cost[.params]
     case .linear(let linear):
       let macs = try checked.product(output, linear.inFeatures)
       cost[.params] = try checked.sum(
         checked.product(linear.inFeatures, linear.outFeatures),
         linear.hasBias ? linear.outFeatures : 0)
       cost[.paramsNoBN] = cost[.params]
-      cost[.linearMacs] = macs
       cost[.macs] = macs
-      cost[.fvcoreFlops] = macs
       cost[.activations] = output
       cost[.flops] = try checked.sum(checked.product(2, macs), linear.hasBias ? output : 0)
+      traffic.parameterElementsRead = cost[.params]
     case .batchNorm:
       // γ and β are parameters of the model zoos, not of the paper; fvcore charges 2 per normalised element.
       cost[.params] = try checked.product(2, node.inputShape.channels)
       cost[.bnElements] = input
-      cost[.fvcoreFlops] = try checked.product(2, input)
       cost[.flops] = try checked.product(2, input)
-    case .relu, .channelScale, .residualAdd:
+      // γ, β, running mean and running variance.
+      traffic.parameterElementsRead = try checked.product(2, cost[.params])
+    case .relu:
       cost[.flops] = output
+    case .channelScale:
+      cost[.flops] = output
+      traffic.activationElementsRead = try checked.sum(
+        input, checked.product(node.inputShape.batch, node.inputShape.channels))
+    case .residualAdd:
+      cost[.flops] = output
+      traffic.activationElementsRead = try checked.product(2, input)
     case .sigmoid:
       cost[.flops] = try checked.product(4, output)
     case .swish:
@@ -82,13 +99,16 @@ public enum CostFormulas {
       cost[.flops] = input
     case .averagePool(let kernel):
       cost[.flops] = try checked.product(output, kernel.volume)
+      traffic.activationElementsRead = try MemoryTraffic.positionsRead(by: kernel, node, checked)
     }
+    (cost[.bytesRead], cost[.bytesWritten]) = try traffic.checkedBytes(checked)
     // A training step: the forward multiply-adds and their two gradients (``TrainingFormulas``).
     let gradients = TrainingFormulas.gradientMACs(forward: cost[.macs], inputNeedsGradient: !readsClip)
     cost[.trainingInputGradientMacs] = gradients.input
     cost[.trainingWeightGradientMacs] = gradients.weight
-    cost[.trainingMacs] = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
-    return cost
+    // The derived fields (``CostField/derivation``) must fit for the node, as for the network.
+    _ = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
+    return (cost, traffic)
   }
 }
 

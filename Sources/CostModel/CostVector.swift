@@ -2,31 +2,64 @@
 /// network (``CostTotals``). Sums over nodes and segments run over the lanes, so adding a field adds no code to
 /// them.
 ///
-/// Lane `f.rawValue` holds field `f`; lanes past ``CostField/allCases`` are zero. Every count is non-negative.
+/// Stored field `f` lives in lane `f.lane`; a derived field (``CostField/derivation``) is computed from its terms
+/// when read. Every count is non-negative.
 public struct CostVector: Hashable, Sendable {
   /// The storage: ``laneCount`` 64-bit lanes in a tuple, read and written lane by lane below so that sums stay in
-  /// registers. A field past that capacity needs one more lane in each lane-by-lane function (a test checks the
-  /// capacity against ``CostField/allCases``).
+  /// registers. A stored field past that capacity needs one more lane in each lane-by-lane function (a test checks
+  /// the capacity against ``CostField/stored``). At 16 lanes or fewer (128 bytes) a copy of the vector is a few
+  /// vector moves; past that, a call to `memcpy`.
   @usableFromInline typealias Lanes = (
-    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
   )
-  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
-  /// How many fields the vector can hold.
+  /// How many stored fields the vector can hold.
   @inlinable
-  public static var laneCount: Int { 17 }
+  public static var laneCount: Int { 14 }
 
   @inlinable
   public init() {}
 
+  /// A stored field's count, or a derived field's sum of terms (wrapping: ``derivedFieldsFit`` says whether every
+  /// derived sum fits in 64 bits). Only stored fields can be set.
   @inlinable
   public subscript(field: CostField) -> Int {
-    get { self[lane: field.rawValue] }
-    set { self[lane: field.rawValue] = newValue }
+    @inline(__always)
+    get {
+      switch field {
+      case .linearMacs: stored(.macs) &- stored(.convMacs)
+      case .fvcoreFlops: stored(.macs) &+ 2 &* stored(.bnElements)
+      case .trainingMacs:
+        stored(.macs) &+ stored(.trainingInputGradientMacs) &+ stored(.trainingWeightGradientMacs)
+      default: stored(field)
+      }
+    }
+    @inline(__always)
+    set {
+      guard let lane = field.lane else { preconditionFailure("\(field.name) is derived, not stored") }
+      self[lane: lane] = newValue
+    }
   }
+
+  /// Whether every derived field's sum fits in 64 bits (each stored count does, being non-negative).
+  @inlinable
+  public var derivedFieldsFit: Bool {
+    let (doubled, o1) = stored(.bnElements).multipliedReportingOverflow(by: 2)
+    let o2 = stored(.macs).addingReportingOverflow(doubled).overflow
+    let (gradients, o3) = stored(.trainingInputGradientMacs).addingReportingOverflow(
+      stored(.trainingWeightGradientMacs))
+    let o4 = stored(.macs).addingReportingOverflow(gradients).overflow
+    return !(o1 || o2 || o3 || o4)
+  }
+
+  /// A stored field's lane.
+  @inlinable @inline(__always)
+  func stored(_ field: CostField) -> Int { self[lane: field.lane!] }
 
   @inlinable
   subscript(lane lane: Int) -> Int {
+    @inline(__always)
     get {
       switch lane {
       case 0: lanes.0
@@ -43,12 +76,10 @@ public struct CostVector: Hashable, Sendable {
       case 11: lanes.11
       case 12: lanes.12
       case 13: lanes.13
-      case 14: lanes.14
-      case 15: lanes.15
-      case 16: lanes.16
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
+    @inline(__always)
     set {
       switch lane {
       case 0: lanes.0 = newValue
@@ -65,9 +96,6 @@ public struct CostVector: Hashable, Sendable {
       case 11: lanes.11 = newValue
       case 12: lanes.12 = newValue
       case 13: lanes.13 = newValue
-      case 14: lanes.14 = newValue
-      case 15: lanes.15 = newValue
-      case 16: lanes.16 = newValue
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -122,12 +150,6 @@ public struct CostVector: Hashable, Sendable {
     signs |= result.12
     result.13 = lanes.13 &+ other.lanes.13
     signs |= result.13
-    result.14 = lanes.14 &+ other.lanes.14
-    signs |= result.14
-    result.15 = lanes.15 &+ other.lanes.15
-    signs |= result.15
-    result.16 = lanes.16 &+ other.lanes.16
-    signs |= result.16
     if signs < 0 { return false }
     lanes = result
     return true
@@ -166,12 +188,6 @@ public struct CostVector: Hashable, Sendable {
     overflowed = overflowed || o
     (result.13, o) = Self.add(lanes.13, other.lanes.13, copies)
     overflowed = overflowed || o
-    (result.14, o) = Self.add(lanes.14, other.lanes.14, copies)
-    overflowed = overflowed || o
-    (result.15, o) = Self.add(lanes.15, other.lanes.15, copies)
-    overflowed = overflowed || o
-    (result.16, o) = Self.add(lanes.16, other.lanes.16, copies)
-    overflowed = overflowed || o
     if overflowed { return false }
     lanes = result
     return true
@@ -202,17 +218,40 @@ public struct CostVector: Hashable, Sendable {
     lanes.11 &+= other.lanes.11 &* copies
     lanes.12 &+= other.lanes.12 &* copies
     lanes.13 &+= other.lanes.13 &* copies
-    lanes.14 &+= other.lanes.14 &* copies
-    lanes.15 &+= other.lanes.15 &* copies
-    lanes.16 &+= other.lanes.16 &* copies
+  }
+
+  /// One bit per lane of a ``CostField/Combination/peak`` field.
+  @usableFromInline static let peakLanes: UInt64 = CostField.peaks.reduce(0) { $0 | 1 << $1.lane! }
+
+  /// Raises each ``CostField/Combination/peak`` field to `other`'s value where that is larger.
+  @inlinable @inline(__always)
+  public mutating func formPeaks(_ other: CostVector) {
+    var lanes = Self.peakLanes
+    while lanes != 0 {
+      let lane = lanes.trailingZeroBitCount
+      lanes &= lanes &- 1
+      self[lane: lane] = Swift.max(self[lane: lane], other[lane: lane])
+    }
+  }
+
+  /// Sets each ``CostField/Combination/peak`` field to `other`'s value.
+  @inlinable @inline(__always)
+  public mutating func setPeaks(from other: CostVector) {
+    var lanes = Self.peakLanes
+    while lanes != 0 {
+      let lane = lanes.trailingZeroBitCount
+      lanes &= lanes &- 1
+      self[lane: lane] = other[lane: lane]
+    }
   }
 
   /// The largest count of any field.
   @inlinable
   public var largestCount: Int {
-    var largest = 0
-    for lane in 0..<Self.laneCount { largest = Swift.max(largest, self[lane: lane]) }
-    return largest
+    withUnsafeBytes(of: lanes) { bytes in
+      // The lanes are one homogeneous tuple of `Int`s, laid out contiguously.
+      bytes.assumingMemoryBound(to: Int.self).reduce(0) { Swift.max($0, $1) }
+    }
   }
 }
 

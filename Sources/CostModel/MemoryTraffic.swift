@@ -49,29 +49,84 @@ public struct MemoryTraffic: Hashable, Sendable {
 }
 
 extension MemoryTraffic {
-  /// The traffic of one copy of `node` at `elementType`. Pure function of the node's kind and shapes; every product
-  /// overflow-checked.
-  @inline(__always)
+  /// The traffic of one copy of `node` at `elementType`: the `traffic` lines of ``CostFormulas``' one switch over
+  /// node kinds. Every product overflow-checked.
   public static func of(_ node: LayerNode, elementType: ElementType = .f32) throws(ConfigurationError)
+    -> MemoryTraffic
+  {
+    try CostFormulas.costAndTraffic(of: node, elementType: elementType, readsClip: false).traffic
+  }
+
+  /// The input elements a convolution reads: every position some window covers, `N·Cin·Π distinct(n, k, s, p)`.
+  @inline(__always)
+  static func positionsRead(by conv: Convolution, _ node: LayerNode, _ checked: Checked) throws(ConfigurationError)
+    -> Int
+  {
+    let shape = node.inputShape
+    if conv.stride.t == 1 && conv.stride.h == 1 && conv.stride.w == 1 && conv.kernel.t == 2 * conv.padding.t + 1
+      && conv.kernel.h == 2 * conv.padding.h + 1 && conv.kernel.w == 2 * conv.padding.w + 1
+    {
+      // A "same" convolution (X3D's 1×1×1 and 3×3×3 at stride 1): every input position is read.
+      return try checked.elements(of: node, output: false)
+    }
+    let out = node.outputShape
+    return try checked.product(
+      distinct(shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, out.frames),
+      distinct(shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, out.height),
+      distinct(shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, out.width),
+      try checked.product(shape.batch, shape.channels))
+  }
+
+  /// The input elements an average pool (stride 1, no padding) reads: `N·C·Π distinct(n, k, 1, 0)`.
+  @inline(__always)
+  static func positionsRead(by kernel: Triple, _ node: LayerNode, _ checked: Checked) throws(ConfigurationError)
+    -> Int
+  {
+    let shape = node.inputShape
+    let out = node.outputShape
+    return try checked.product(
+      distinct(shape.frames, kernel.t, 1, 0, out.frames), distinct(shape.height, kernel.h, 1, 0, out.height),
+      distinct(shape.width, kernel.w, 1, 0, out.width), try checked.product(shape.batch, shape.channels))
+  }
+
+  /// `(bytesRead, bytesWritten)`, overflow-checked.
+  @inline(__always)
+  func checkedBytes(_ checked: Checked) throws(ConfigurationError) -> (read: Int, written: Int) {
+    (
+      try checked.product(checked.sum(activationElementsRead, parameterElementsRead), elementBytes),
+      try checked.product(elementsWritten, elementBytes)
+    )
+  }
+
+  /// ``of(_:elementType:)`` given the node's input and output element counts, which the formulas have already
+  /// computed. Always inlined: where the builder emits a node of a known kind, the switch folds to that kind's row.
+  @inline(__always)
+  static func of(_ node: LayerNode, input: Int, output: Int, elementType: ElementType) throws(ConfigurationError)
     -> MemoryTraffic
   {
     let checked = Checked(path: node.path)
     var traffic = MemoryTraffic()
     traffic.elementBytes = elementType.byteCount
-    let input = try checked.elements(of: node, output: false)
-    traffic.elementsWritten = try checked.elements(of: node, output: true)
+    traffic.elementsWritten = output
     let shape = node.inputShape
     let out = node.outputShape
     switch node.kind {
     case .input:
       break
     case .convolution(let conv):
-      let positions = try checked.product(
-        distinct(shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, out.frames),
-        distinct(shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, out.height),
-        distinct(shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, out.width),
-        try checked.product(shape.batch, shape.channels))
-      traffic.activationElementsRead = positions
+      if conv.stride.t == 1 && conv.stride.h == 1 && conv.stride.w == 1 && conv.kernel.t == 2 * conv.padding.t + 1
+        && conv.kernel.h == 2 * conv.padding.h + 1
+        && conv.kernel.w == 2 * conv.padding.w + 1
+      {
+        // A "same" convolution (X3D's 1×1×1 and 3×3×3 at stride 1): every input position is read.
+        traffic.activationElementsRead = input
+      } else {
+        traffic.activationElementsRead = try checked.product(
+          distinct(shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, out.frames),
+          distinct(shape.height, conv.kernel.h, conv.stride.h, conv.padding.h, out.height),
+          distinct(shape.width, conv.kernel.w, conv.stride.w, conv.padding.w, out.width),
+          try checked.product(shape.batch, shape.channels))
+      }
       traffic.parameterElementsRead = try checked.sum(
         checked.product(
           checked.product(conv.outChannels, conv.inChannels / conv.groups),
@@ -95,13 +150,12 @@ extension MemoryTraffic {
     case .residualAdd:
       traffic.activationElementsRead = try checked.product(2, input)
     }
-    _ = try checked.product(traffic.activationElementsRead + traffic.parameterElementsRead, traffic.elementBytes)
-    _ = try checked.product(traffic.elementsWritten, traffic.elementBytes)
     return traffic
   }
 
   /// Input positions along one axis covered by at least one of `outputs` windows of length `kernel` starting at
   /// `j·stride − padding`, clipped to `[0, extent)`.
+  @inline(__always)
   static func distinct(_ extent: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ outputs: Int) -> Int {
     guard outputs > 0, extent > 0 else { return 0 }
     if kernel >= stride {
@@ -109,8 +163,14 @@ extension MemoryTraffic {
       let high = min(extent, (outputs - 1) * stride - padding + kernel)
       return max(0, high - low)
     }
-    // Disjoint windows: those that lie wholly inside `[0, extent)` (start ≥ 0 and start + kernel ≤ extent, for `j`
-    // in `first...last`) cover `kernel` positions each; only the few clipped at either end are summed one by one.
+    return disjointWindows(extent, kernel, stride, padding, outputs)
+  }
+
+  /// ``distinct(_:_:_:_:_:)`` for windows shorter than their stride (a strided 1×1×1 shortcut): those that lie
+  /// wholly inside `[0, extent)` (start ≥ 0 and start + kernel ≤ extent, for `j` in `first...last`) cover `kernel`
+  /// positions each; only the few clipped at either end are summed one by one.
+  @inline(never)
+  static func disjointWindows(_ extent: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ outputs: Int) -> Int {
     func covered(_ j: Int) -> Int {
       let start = j * stride - padding
       return max(0, min(extent, start + kernel) - max(0, start))

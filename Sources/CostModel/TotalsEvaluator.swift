@@ -31,6 +31,10 @@ public struct TotalsEvaluator {
   private var known: [UInt64] = []
   /// Per held configuration: whether every count of its known segments is below 2^40.
   private var smallCounts: [Bool] = []
+  /// Per held configuration: the sum of its ``alwaysPresent`` slots (one copy each), and their largest value of
+  /// each peak field.
+  private var fixedSums: [CostTotals] = []
+  private var fixedPeaks: [CostTotals] = []
   /// Entries by their key's hash.
   private var index: HashIndex
   /// Segment totals and output shapes by segment description, shared between entries; cleared with them, and on
@@ -43,10 +47,12 @@ public struct TotalsEvaluator {
   public let sharedCapacity: Int
 
   static var slotCount: Int { Schedule.slotCount }
-  /// The slots a configuration always has (copies independent of depth): the stem, the head and every stage's
-  /// block 0. Priced when the entry is made.
+  /// The slots a configuration always has, one copy each at any depth: the stem, the head and every stage's
+  /// block 0. Priced and summed when the entry is made.
   static let alwaysPresent: UInt64 = (0..<slotCount).reduce(0) { mask, position in
-    Schedule.copies(of: Schedule.slot(at: position), stageBlocks: { _ in 1 }) > 0 ? mask | 1 << position : mask
+    let slot = Schedule.slot(at: position)
+    let once = [1, 2, 3, 1 << 20].allSatisfy { blocks in Schedule.copies(of: slot, stageBlocks: { _ in blocks }) == 1 }
+    return once ? mask | 1 << position : mask
   }
 
   /// - Parameters:
@@ -75,6 +81,8 @@ public struct TotalsEvaluator {
     outputs.removeAll(keepingCapacity: true)
     known.removeAll(keepingCapacity: true)
     smallCounts.removeAll(keepingCapacity: true)
+    fixedSums.removeAll(keepingCapacity: true)
+    fixedPeaks.removeAll(keepingCapacity: true)
     index.removeAll()
     sharedKeys.removeAll(keepingCapacity: true)
     sharedValues.removeAll(keepingCapacity: true)
@@ -101,30 +109,30 @@ public struct TotalsEvaluator {
     }
     let missing = needed & ~known[entry]
     if missing != 0 { try price(missing, entry: entry, configuration) }
-    // Combine in place: Σ copies · segment for every lane, then each peak field's largest segment value. When
-    // every remembered count of the entry is below 2^40 and every stage has fewer than 2^16 blocks, no product or
-    // sum of the few terms can reach 2^63, so wrapping arithmetic gives the exact result; otherwise each product
-    // and sum is checked.
+    // Combine in place: the always-present slots' sum (one copy each, summed when the entry was made), plus
+    // Σ copies · segment over the other needed slots, for every lane; then each peak field's largest segment
+    // value. When every remembered count of the entry is below 2^40 and every stage has fewer than 2^16 blocks, no
+    // product or sum of the few terms can reach 2^63, so wrapping arithmetic gives the exact result; otherwise each
+    // product and sum is checked.
     let small = smallCounts[entry] && fewBlocks
     return try segments.withUnsafeBufferPointer { all throws(ConfigurationError) in
       let segment = all.baseAddress! + entry * Self.slotCount
-      var sum = CostTotals()
-      for position in 0..<Self.slotCount {
+      var sum = fixedSums[entry]
+      var peaks = fixedPeaks[entry]
+      var others = needed & ~Self.alwaysPresent
+      while others != 0 {
+        let position = others.trailingZeroBitCount
+        others &= others &- 1
         let copies = Schedule.copies(of: Schedule.slot(at: position), stageBlocks: stageBlocks)
-        guard copies > 0 else { continue }
         if small {
           sum.addUnchecked(segment[position], copies: copies)
         } else if !sum.add(segment[position], copies: copies) {
           throw Self.overflow
         }
+        peaks.formPeaks(segment[position])
       }
-      for field in CostField.peaks {
-        var peak = 0
-        for position in 0..<Self.slotCount where needed & (1 << position) != 0 {
-          peak = Swift.max(peak, segment[position][field])
-        }
-        sum[field] = peak
-      }
+      if !small && !sum.derivedFieldsFit { throw Self.overflow }
+      sum.setPeaks(from: peaks)
       return sum
     }
   }
@@ -143,6 +151,13 @@ public struct TotalsEvaluator {
       (priced[position], shapes[position]) = try sharedPrice(.init(slot, input: input), builder)
     }
 
+    var fixedSum = CostTotals()
+    var fixedPeak = CostTotals()
+    for position in 0..<Self.slotCount where Self.alwaysPresent & (1 << position) != 0 {
+      guard fixedSum.add(priced[position], copies: 1) else { throw Self.overflow }
+      fixedPeak.formPeaks(priced[position])
+    }
+
     if keys.count >= capacity { removeAll() }
     let entry = index.append(hash: hash)
     keys.append(key)
@@ -150,6 +165,8 @@ public struct TotalsEvaluator {
     outputs.append(contentsOf: shapes)
     known.append(Self.alwaysPresent)
     smallCounts.append(priced.allSatisfy(Self.isSmall))
+    fixedSums.append(fixedSum)
+    fixedPeaks.append(fixedPeak)
     return entry
   }
 

@@ -12,14 +12,23 @@ struct NodeOutput {
 }
 
 /// Numbers nodes, infers convolution shapes and forwards each node to the sink. Shape inference lives here.
+///
+/// The emitter writes through a pointer to the caller's sink (valid while the builder's `emit` runs), so a sink
+/// with large state (the cost trackers' live tensors) is never copied in and out.
 @usableFromInline
 struct Emitter<Sink: LayerSink> {
-  @usableFromInline var sink: Sink
+  @usableFromInline let sinkPointer: UnsafeMutablePointer<Sink>
   @usableFromInline var nextIndex = 0
   @usableFromInline var repeatCount = 1
 
   @inlinable
-  init(sink: Sink) { self.sink = sink }
+  init(sink: UnsafeMutablePointer<Sink>) { self.sinkPointer = sink }
+
+  @inlinable
+  var sink: Sink {
+    @inline(__always) _read { yield sinkPointer.pointee }
+    @inline(__always) nonmutating _modify { yield &sinkPointer.pointee }
+  }
 
   @inlinable @inline(__always)
   mutating func add(

@@ -27,8 +27,14 @@ public struct X3DBuilder: Sendable {
   /// Sends every node, in execution order, to `sink`.
   @inlinable
   public func emit<Sink: LayerSink>(into sink: inout Sink, granularity: Granularity) throws(ConfigurationError) {
-    var emitter = Emitter(sink: sink)
-    defer { sink = emitter.sink }
+    try withUnsafeMutablePointer(to: &sink) { sink throws(ConfigurationError) in
+      var emitter = Emitter(sink: sink)
+      try emit(granularity, &emitter)
+    }
+  }
+
+  @inlinable
+  func emit<Sink: LayerSink>(_ granularity: Granularity, _ emitter: inout Emitter<Sink>) throws(ConfigurationError) {
     let clip = try emitter.add(
       NodePath(stage: .input, component: .input), .input, inputs: .none, from: inputShape, to: inputShape,
       consumers: 1)
@@ -85,8 +91,16 @@ public struct X3DBuilder: Sendable {
   public func emit<Sink: LayerSink>(_ segment: Segment, into sink: inout Sink) throws(ConfigurationError)
     -> TensorShape
   {
-    var emitter = Emitter(sink: sink)
-    defer { sink = emitter.sink }
+    try withUnsafeMutablePointer(to: &sink) { sink throws(ConfigurationError) in
+      var emitter = Emitter(sink: sink)
+      return try emit(segment, &emitter)
+    }
+  }
+
+  @inlinable
+  func emit<Sink: LayerSink>(_ segment: Segment, _ emitter: inout Emitter<Sink>) throws(ConfigurationError)
+    -> TensorShape
+  {
     func standIn(_ shape: TensorShape, readers: Int) throws(ConfigurationError) -> NodeOutput {
       emitter.repeatCount = 0
       defer { emitter.repeatCount = 1 }

@@ -4,8 +4,10 @@ import X3DModel
 
 /// The cost-field table and the schedule: the invariants everything that derives from them relies on.
 struct CostFieldTests {
-  @Test func everyFieldHasALaneAndAUniqueName() {
-    #expect(CostField.allCases.count <= CostVector.laneCount)
+  @Test func everyStoredFieldHasItsOwnLaneAndAUniqueName() {
+    #expect(CostField.stored.map { $0.lane! } == Array(0..<CostField.stored.count))
+    #expect(CostField.stored.count <= CostVector.laneCount)
+    #expect(CostField.stored.count + CostField.derived.count == CostField.allCases.count)
     #expect(Set(CostField.allCases.map(\.name)).count == CostField.allCases.count)
     for field in CostField.allCases { #expect(CostField(name: field.name) == field) }
     #expect(CostField(name: "fvcore") == nil)
@@ -26,21 +28,42 @@ struct CostFieldTests {
     #expect(CostField.peaks == [.inferencePeakBytes])
   }
 
+  /// A derived field reads as the sum of its terms, in every vector, and no two derived fields are alike.
+  @Test func derivedFieldsAreTheSumsTheTableStates() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<100 {
+      var vector = CostVector()
+      for field in CostField.stored { vector[field] = Int.random(in: 0..<(1 << 40), using: &generator) }
+      // linear_macs = macs − conv_macs must be a count: conv_macs is a part of macs.
+      vector[.convMacs] = Int.random(in: 0...vector[.macs], using: &generator)
+      for field in CostField.derived {
+        let terms = field.derivation!
+        #expect(terms.allSatisfy { $0.field.lane != nil })
+        #expect(vector[field] == terms.reduce(0) { $0 + $1.coefficient * vector[$1.field] }, "\(field.name)")
+      }
+      #expect(vector.derivedFieldsFit)
+    }
+    #expect(CostField.derived == [.linearMacs, .fvcoreFlops, .trainingMacs])
+    var huge = CostVector()
+    huge[.bnElements] = Int.max / 2 + 1
+    #expect(!huge.derivedFieldsFit, "fvcore_flops = macs + 2·bn_elements overflows")
+  }
+
   @Test func vectorsAddLaneByLaneAndReportOverflow() {
     var a = CostVector()
     var b = CostVector()
-    for (offset, field) in CostField.allCases.enumerated() {
+    for (offset, field) in CostField.stored.enumerated() {
       a[field] = offset
       b[field] = 10 * offset
     }
     var sum = a
     let added = sum.add(b, copies: 3)
     #expect(added)
-    for (offset, field) in CostField.allCases.enumerated() { #expect(sum[field] == offset + 30 * offset) }
+    for (offset, field) in CostField.stored.enumerated() { #expect(sum[field] == offset + 30 * offset) }
     var unchecked = a
     unchecked.addUnchecked(b, copies: 3)
     #expect(unchecked == sum)
-    #expect(sum.largestCount == 31 * (CostField.allCases.count - 1))
+    #expect(sum.largestCount == 31 * (CostField.stored.count - 1))
     var big = CostVector()
     big[.flops] = Int.max / 2 + 1
     var overflowing = big
