@@ -5,21 +5,19 @@ import X3DModel
 public struct CostAccumulator: LayerSink, Sendable {
   /// The sums so far; the memory figures are filled in when ``totals`` is read.
   private var sums = CostTotals()
-  private var peak: InferencePeak
-  private var training: TrainingActivations
+  private var memory: LiveMemory
   /// The index of the input clip once received (a segment's stand-in input is not the clip).
   private var clipIndex = -1
 
   public init(elementType: ElementType, implementation: ImplementationVariant) {
-    peak = InferencePeak(elementType: elementType)
-    training = TrainingActivations(elementType: elementType, implementation: implementation)
+    memory = LiveMemory(elementType: elementType, implementation: implementation)
   }
 
   /// The network's totals over the nodes received so far.
   public var totals: CostTotals {
     var totals = sums
-    totals[.inferencePeakBytes] = peak.peakBytes
-    totals[.trainingActivationBytes] = training.totalBytes
+    totals[.inferencePeakBytes] = memory.peakBytes
+    totals[.trainingActivationBytes] = memory.trainingBytes
     return totals
   }
 
@@ -31,22 +29,16 @@ public struct CostAccumulator: LayerSink, Sendable {
     try add(cost, copies: node.repeatCount, node.path)
   }
 
-  /// Prices `node` and runs the memory trackers, counting `copies` copies of it for training memory.
+  /// Prices `node` and follows its tensors (``LiveMemory``), counting `copies` copies of it for training memory.
   @inline(__always)
   mutating func track(_ node: LayerNode, copies: Int) throws(ConfigurationError) -> LayerCost {
     if TrainingFormulas.isClip(node) { clipIndex = node.index }
     let cost = try CostFormulas.cost(
-      of: node, elementType: peak.elementType, readsClip: clipIndex >= 0 && node.inputs.first == clipIndex)
-    let outputBytes = try peak.run(
-      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
-      outputElements: cost[.outputElements],
-      path: node.path)
-    try training.run(
-      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
-      copies: copies,
-      saves: TrainingSaves.of(node, training.implementation, training.elementType),
-      outputBytes: outputBytes,
-      path: node.path)
+      of: node, elementType: memory.elementType, readsClip: clipIndex >= 0 && node.inputs.first == clipIndex)
+    _ = try memory.run(
+      index: node.index, inputs: node.inputs, consumerCount: node.consumerCount, copies: copies,
+      saves: TrainingSaves.of(node, memory.implementation, memory.elementType),
+      outputElements: cost[.outputElements], path: node.path)
     return cost
   }
 
@@ -58,9 +50,8 @@ public struct CostAccumulator: LayerSink, Sendable {
     }
   }
 
-  /// Lets the live tensor of node `from` stand for node `to`'s output in both memory trackers.
+  /// Lets the live tensor of node `from` stand for node `to`'s output.
   mutating func relabel(_ from: Int, as to: Int, readers: Int) {
-    peak.relabel(from, as: to, readers: readers)
-    training.relabel(from, as: to, readers: readers)
+    memory.relabel(from, as: to, readers: readers)
   }
 }

@@ -19,6 +19,7 @@ public struct CostReport: Sendable {
   {
     let builder = try X3DBuilder(configuration)
     var accumulator = CostAccumulator(elementType: elementType, implementation: configuration.implementation)
+    var totals = CostTotals()
     if perLayer {
       // The rows are written straight into the report's array storage, sized for the largest graph.
       var failure: ConfigurationError? = nil
@@ -28,21 +29,22 @@ public struct CostReport: Sendable {
           accumulator: accumulator, stageBlocks: builder.architecture.stages.map(\.blocks), rows: buffer)
         do throws(ConfigurationError) {
           try builder.emit(into: &sink, granularity: .everyBlock)
+          totals = try sink.totals()
         } catch {
           failure = error
         }
-        accumulator = sink.accumulator
         count = sink.count
       }
       if let failure { throw failure }
     } else {
       try builder.emit(into: &accumulator, granularity: .distinctBlocks)
+      totals = accumulator.totals
       self.layers = []
     }
     self.configuration = configuration
     self.architecture = builder.architecture
     self.elementType = elementType
-    self.totals = accumulator.totals
+    self.totals = totals
   }
 
   /// Totals alone: the fast path for sweeps (no rows, identical blocks priced once).

@@ -5,7 +5,8 @@ import X3DModel
 ///
 /// A block that ``Schedule/repeatedBlock(of:)`` says repeats an earlier one (see
 /// ``LayerSink/repeatBlock(_:of:firstIndex:outputConsumers:)``) gets that block's rows copied, with indices,
-/// inputs and block number shifted; the original block's summed cost is added once.
+/// inputs and block number shifted. The network's sums are taken once the rows are written (``totals()``): every
+/// row is one node of the full graph.
 ///
 /// Memory is tracked as in a ``Granularity/distinctBlocks`` graph, whose totals the tests hold equal to the full
 /// graph's: the trackers see the distinct blocks, each counting the copies ``Schedule`` gives it, and never see
@@ -24,8 +25,6 @@ public struct FullGraphSink: LayerSink {
   /// The residual stage being emitted, and the index of the first node of each of its blocks so far.
   private var stage = StageID.input
   private var blockStarts: [Int] = []
-  /// The summed cost of each block of the current stage so far (a repeated block adds its original's sum once).
-  private var blockSums: [CostVector] = []
   /// The output of the current stage's last distinct block, which stands for the stage's last block in the
   /// trackers.
   private var standIn: Int? = nil
@@ -37,7 +36,6 @@ public struct FullGraphSink: LayerSink {
     self.rows = rows.baseAddress!
     self.capacity = rows.count
     blockStarts.reserveCapacity(stageBlocks.max() ?? 0)
-    blockSums.reserveCapacity(stageBlocks.max() ?? 0)
   }
 
   /// Nodes of the stem, the head and the distinct blocks: priced, tracked and kept.
@@ -51,20 +49,12 @@ public struct FullGraphSink: LayerSink {
       if node.path.stage != stage {
         stage = node.path.stage
         blockStarts.removeAll(keepingCapacity: true)
-        blockSums.removeAll(keepingCapacity: true)
         standIn = nil
       }
-      if block == blockStarts.count {
-        blockStarts.append(node.index)
-        blockSums.append(CostVector())
-      }
+      if block == blockStarts.count { blockStarts.append(node.index) }
       copies = Schedule.copies(ofDistinctBlock: block, inStageOf: blocks(of: stage))
     }
-    let cost = try accumulator.track(node, copies: copies)
-    try accumulator.add(cost, copies: node.repeatCount, node.path)
-    // A part of the network's sum, which was just checked.
-    if let block = node.path.block { blockSums[block].addUnchecked(cost, copies: 1) }
-    keep(node, cost)
+    keep(node, try accumulator.track(node, copies: copies))
   }
 
   /// Writes `node`'s row in place.
@@ -82,8 +72,7 @@ public struct FullGraphSink: LayerSink {
     count += 1
   }
 
-  /// A repeated block: the rows of the block it repeats copied and renumbered, and that block's summed cost
-  /// added; the trackers skip them.
+  /// A repeated block: the rows of the block it repeats copied and renumbered; the trackers skip them.
   public mutating func repeatBlock(_ block: Int, of stage: StageID, firstIndex: Int, outputConsumers: Int)
     throws(ConfigurationError) -> Int?
   {
@@ -101,14 +90,34 @@ public struct FullGraphSink: LayerSink {
     copies.initialize(from: rows + source, count: copied)
     for offset in 0..<copied { copies[offset].node.renumber(shift: shift, block: block) }
     copies[copied - 1].node.consumerCount = outputConsumers
-    try accumulator.add(blockSums[original], copies: 1, copies[0].node.path)
     count += copied
     blockStarts.append(firstIndex)
-    blockSums.append(blockSums[original])
     if block == blocks(of: stage) - 1, let standIn {
       accumulator.relabel(standIn, as: firstIndex + copied - 1, readers: outputConsumers)
     }
     return copied
+  }
+
+  /// The network's totals: every row's cost summed (one row per node of the full graph), with the trackers'
+  /// memory figures.
+  ///
+  /// One pass over the rows, lane by lane with wrapping adds: every count is below 2^63, so a sum that overflows
+  /// sets the sign bit of some partial sum, and the OR of them all tells. Only then are the rows summed again with
+  /// checks, to name the node where the sum overflowed.
+  func totals() throws(ConfigurationError) -> CostTotals {
+    var sum = accumulator.totals
+    var signs = CostVector()
+    for position in 0..<count { sum.addTrackingSigns(rows[position].cost, signs: &signs) }
+    if signs.hasNegativeLane || !sum.derivedFieldsFit {
+      var checked = accumulator.totals
+      for position in 0..<count {
+        guard checked.add(rows[position].cost, copies: 1), checked.derivedFieldsFit else {
+          throw .overflow(node: rows[position].node.path.description, quantity: "a network sum")
+        }
+      }
+      preconditionFailure("the wrapping sum overflowed where the checked one did not")
+    }
+    return sum
   }
 
   private func blocks(of stage: StageID) -> Int { stageBlocks[stage.rawValue - StageID.res2.rawValue] }

@@ -47,7 +47,7 @@ struct LivenessTests {
     }
   }
 
-  /// The rules of ``InferencePeak`` and ``TrainingActivations``, on plain arrays.
+  /// The rules of ``LiveMemory``, on plain arrays.
   static func reference(_ nodes: [LayerNode], _ elementType: ElementType) -> (
     peak: Int, training: Int
   ) {
@@ -95,16 +95,11 @@ struct LivenessTests {
   func manyLiveTensorsAgreeWithArrays(_ seed: Int) throws {
     let nodes = Self.stream(seed: UInt64(seed))
     for elementType in ElementType.allCases {
-      var peak = InferencePeak(elementType: elementType)
-      var training = TrainingActivations(elementType: elementType, implementation: .paper)
-      for node in nodes {
-        let elements = try node.outputShape.elementCount()
-        try peak.run(node, outputElements: elements)
-        try training.run(node, outputElements: elements)
-      }
+      var memory = LiveMemory(elementType: elementType, implementation: .paper)
+      for node in nodes { try memory.run(node, outputElements: try node.outputShape.elementCount()) }
       let expected = Self.reference(nodes, elementType)
-      #expect(peak.peakBytes == expected.peak)
-      #expect(training.totalBytes == expected.training)
+      #expect(memory.peakBytes == expected.peak)
+      #expect(memory.trainingBytes == expected.training)
     }
   }
 
