@@ -45,9 +45,17 @@ public struct CostAccumulator: LayerSink, Sendable {
   /// Adds `copies` copies of `cost` to the sums.
   @inline(__always)
   mutating func add(_ cost: LayerCost, copies: Int, _ path: NodePath) throws(ConfigurationError) {
-    guard sums.add(cost, copies: copies), sums.derivedFieldsFit else {
-      throw .overflow(node: path.description, quantity: "a network sum")
+    switch copies {
+    case 0: return  // a segment's stand-in input
+    case 1: if sums.addOverflowed(cost) { throw Self.overflow(path) }
+    default: if !sums.add(cost, copies: copies) { throw Self.overflow(path) }
     }
+    if !sums.derivedFieldsFit { throw Self.overflow(path) }
+  }
+
+  @inline(never)
+  static func overflow(_ path: NodePath) -> ConfigurationError {
+    .overflow(node: path.description, quantity: "a network sum")
   }
 
   /// Lets the live tensor of node `from` stand for node `to`'s output.

@@ -201,6 +201,15 @@ public struct CostVector: Hashable, Sendable {
     return (sum, o1 || o2)
   }
 
+  /// `self + other` with wrapping adds; returns whether a lane overflowed (then `self` is garbage). Every count is
+  /// below 2^63, so a sum overflows exactly when it sets its sign bit.
+  @inlinable @inline(__always)
+  public mutating func addOverflowed(_ other: CostVector) -> Bool {
+    var signs = CostVector()
+    addTrackingSigns(other, signs: &signs)
+    return signs.hasNegativeLane
+  }
+
   /// `self + other` with wrapping adds, each partial sum OR-ed into `signs`: with every count below 2^63, a lane
   /// that overflowed leaves its sign bit set in `signs` (``hasNegativeLane``).
   @inlinable @inline(__always)
@@ -238,9 +247,8 @@ public struct CostVector: Hashable, Sendable {
   /// Whether any lane is negative (a sign bit set).
   @inlinable
   public var hasNegativeLane: Bool {
-    withUnsafeBytes(of: lanes) { bytes in
-      bytes.assumingMemoryBound(to: Int.self).reduce(0) { $0 | $1 } < 0
-    }
+    (lanes.0 | lanes.1 | lanes.2 | lanes.3 | lanes.4 | lanes.5 | lanes.6 | lanes.7 | lanes.8 | lanes.9 | lanes.10
+      | lanes.11 | lanes.12 | lanes.13) < 0
   }
 
   /// ``add(_:copies:)`` without overflow checks, for counts the caller has proved small enough.
@@ -263,12 +271,12 @@ public struct CostVector: Hashable, Sendable {
   }
 
   /// One bit per lane of a ``CostField/Combination/peak`` field.
-  @usableFromInline static let peakLanes: UInt64 = CostField.peaks.reduce(0) { $0 | 1 << $1.lane! }
+  public static let peakLanes: UInt64 = CostField.peaks.reduce(0) { $0 | 1 << $1.lane! }
 
-  /// Raises each ``CostField/Combination/peak`` field to `other`'s value where that is larger.
+  /// Raises each lane in `lanes` (``peakLanes``, read once by the caller) to `other`'s value where that is larger.
   @inlinable @inline(__always)
-  public mutating func formPeaks(_ other: CostVector) {
-    var lanes = Self.peakLanes
+  public mutating func formPeaks(_ other: CostVector, lanes: UInt64) {
+    var lanes = lanes
     while lanes != 0 {
       let lane = lanes.trailingZeroBitCount
       lanes &= lanes &- 1

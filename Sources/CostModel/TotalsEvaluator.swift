@@ -119,6 +119,7 @@ public struct TotalsEvaluator {
       let segment = all.baseAddress! + entry * Self.slotCount
       var sum = fixedSums[entry]
       var peaks = fixedPeaks[entry]
+      let peakLanes = CostVector.peakLanes
       var others = needed & ~Self.alwaysPresent
       while others != 0 {
         let position = others.trailingZeroBitCount
@@ -129,7 +130,7 @@ public struct TotalsEvaluator {
         } else if !sum.add(segment[position], copies: copies) {
           throw Self.overflow
         }
-        peaks.formPeaks(segment[position])
+        peaks.formPeaks(segment[position], lanes: peakLanes)
       }
       if !small && !sum.derivedFieldsFit { throw Self.overflow }
       sum.setPeaks(from: peaks)
@@ -155,7 +156,7 @@ public struct TotalsEvaluator {
     var fixedPeak = CostTotals()
     for position in 0..<Self.slotCount where Self.alwaysPresent & (1 << position) != 0 {
       guard fixedSum.add(priced[position], copies: 1) else { throw Self.overflow }
-      fixedPeak.formPeaks(priced[position])
+      fixedPeak.formPeaks(priced[position], lanes: CostVector.peakLanes)
     }
 
     if keys.count >= capacity { removeAll() }
