@@ -24,12 +24,15 @@ struct HardwareProfileTests {
     #expect(parsed.parameters(.pointwise) == .roofline)
   }
 
-  @Test("row_vector_lanes survives JSON and back; absent, it is 1 and not written")
+  @Test("row_vector_lanes and memory_overlaps_compute survive JSON and back; absent, 1 and true, not written")
   func lanesRoundTrip() throws {
     var profile = HardwareProfile.builtIn["l4"]!
     #expect(profile.rowVectorLanes == 1 && !profile.json().contains("row_vector_lanes"))
+    #expect(profile.memoryOverlapsCompute && !profile.json().contains("memory_overlaps_compute"))
     profile.rowVectorLanes = 8
+    profile.memoryOverlapsCompute = false
     #expect(profile.json().contains("\"row_vector_lanes\" : 8"))
+    #expect(profile.json().contains("\"memory_overlaps_compute\" : false"))
     #expect(try HardwareProfile(json: Data(profile.json().utf8), source: "x") == profile)
   }
 
@@ -72,6 +75,9 @@ struct HardwareProfileTests {
     Bad(
       json: #"{"peak_flops_per_s": {"f32": 1e12}, "memory_bytes_per_s": 1e9, "row_vector_lanes": "8"}"#,
       message: "hardware profile p.json: row_vector_lanes is not a number"),
+    Bad(
+      json: #"{"peak_flops_per_s": {"f32": 1e12}, "memory_bytes_per_s": 1e9, "memory_overlaps_compute": 1}"#,
+      message: "hardware profile p.json: memory_overlaps_compute is not true or false"),
   ]
 
   @Test("a bad profile is refused with a one-line message naming the value", arguments: bad)

@@ -61,6 +61,19 @@ struct RooflineTests {
     #expect(work.seconds(on: laned) > work.seconds(on: plain))
   }
 
+  @Test("memory that does not overlap compute: the two terms add, the bound is the larger")
+  func additiveTerms() throws {
+    var profile = HardwareProfile(name: "p", source: "", peakFlopsPerSecond: [.f32: 1e9], memoryBytesPerSecond: 1e9)
+    profile.classes[.pointwise] = ClassParameters(computeEfficiency: 1, memoryEfficiency: 1, overheadSeconds: 1e-6)
+    profile.memoryOverlapsCompute = false
+    let node = Self.node("s2.pathway0_res0.branch2.a")
+    let cost = try CostFormulas.cost(of: node)
+    let prediction = try Roofline(profile, elementType: .f32).predict(node, cost: cost)
+    let (compute, memory) = (Double(cost[.flops]) / 1e9, Double(cost[.bytesRead] + cost[.bytesWritten]) / 1e9)
+    #expect(abs(prediction.seconds - (compute + memory + 1e-6)) <= 1e-12 * prediction.seconds)
+    #expect(prediction.bound == (compute >= memory ? .compute : .memory))
+  }
+
   @Test("classes: every node of X3D-XS but the input has one; the blocks' nodes by module")
   func classes() {
     #expect(NodeClass(Self.xs.input) == nil)
