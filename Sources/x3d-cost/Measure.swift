@@ -58,7 +58,7 @@ extension X3DCost {
       guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, not \(rounds)") }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
       guard clock == .wall || threads == 1 else {
-        throw ValidationError("--clock cpu sums the CPU time of all threads: use it with --threads 1")
+        throw ValidationError("--clock cpu times the calling thread only: use it with --threads 1")
       }
     }
 
