@@ -12,16 +12,20 @@ Each configuration is built with `create_x3d(input_clip_length=frames, input_cro
 width_factor, depth_factor, bottleneck_factor, head_dim_out=2048)` in eval mode (x3d-cost's `--impl pytorchvideo`
 network) and run on a random clip `(batch, 3, frames, test_crop, test_crop)` under `torch.inference_mode()`:
 `--warmup` unmeasured passes, then `--repeats` timed ones (CUDA: synchronised before and after each pass; `--clock cpu`
-times the process's CPU time instead of the elapsed time, for one CPU thread on a shared machine). The median
+times the CPU time of the calling thread instead of the elapsed time, for one CPU thread on a shared machine).
+`--rounds R` visits every configuration R times, each round in a fresh random order, so a busy spell of a shared
+machine is spread over all configurations instead of biasing the few it overlaps. The median of all R·repeats times
 goes to `latency_ms`, the fastest and slowest to `latency_min_ms` and `latency_max_ms`. Runtimes: `eager`,
 `compile` (`torch.compile`, default mode; its compilation happens in the warm-up), `onnx` (exported at opset 17, run by
 ONNX Runtime with the CPU or CUDA provider). `--channels-last` converts model and clip to `channels_last_3d`.
 
-Rows already in `--out` are skipped (matched by their hyperparameters), so an interrupted run resumes.
+Rows already in `--out` are skipped (matched by their hyperparameters), so an interrupted run resumes; every finished
+round of a configuration is appended to `OUT.rounds.csv` as it ends, and a rerun continues from there.
 """
 import argparse
 import csv
 import os
+import random
 import platform
 import statistics
 import sys
@@ -94,7 +98,7 @@ def onnx_runner(model, clip, args):
 
 def time_ms(run, args):
     sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
-    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    clock = time.thread_time if args.clock == "cpu" else time.perf_counter
     with torch.inference_mode():
         for _ in range(args.warmup):
             run()
@@ -117,8 +121,10 @@ def describe(args):
         pass
     device = torch.cuda.get_device_name() if args.device == "cuda" else f"{cpu}, {args.threads} threads"
     layout = ", channels_last_3d" if args.channels_last else ""
-    return (f"PyTorch {torch.__version__} {args.runtime}{layout}, {args.dtype}, {device}, median of {args.repeats} "
-            f"after {args.warmup} warm-up, {args.clock} clock")
+    rounds = f" in {args.rounds} interleaved rounds" if args.rounds > 1 else ""
+    clock = "thread CPU" if args.clock == "cpu" else "wall"
+    return (f"PyTorch {torch.__version__} {args.runtime}{layout}, {args.dtype}, {device}, median of "
+            f"{args.repeats * args.rounds} after {args.warmup} warm-up{rounds}, {clock} clock")
 
 
 def main():
@@ -132,14 +138,16 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="visit every configuration this many times, in a fresh order each round")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
-                        help="cpu: the process's CPU time (CPU device, --threads 1): steadier on a shared machine")
+                        help="cpu: the calling thread's CPU time (CPU device, --threads 1): steadier on a shared machine")
     args = parser.parse_args()
-    if args.repeats < 1 or args.warmup < 0 or args.threads < 1:
-        sys.exit("error: --repeats and --threads must be at least 1, --warmup at least 0")
+    if args.repeats < 1 or args.warmup < 0 or args.threads < 1 or args.rounds < 1:
+        sys.exit("error: --repeats, --rounds and --threads must be at least 1, --warmup at least 0")
     if args.clock == "cpu" and (args.device != "cpu" or args.threads != 1):
-        sys.exit("error: --clock cpu sums the CPU time of all threads: use it with --device cpu --threads 1")
+        sys.exit("error: --clock cpu times the calling thread only: use it with --device cpu --threads 1")
     if args.device == "cuda" and not torch.cuda.is_available():
         sys.exit("error: --device cuda, but torch sees no CUDA device")
     torch.set_num_threads(args.threads)
@@ -150,23 +158,47 @@ def main():
     if os.path.exists(args.out):
         with open(args.out, newline="") as handle:
             done = {identity(row) for row in csv.DictReader(handle)}
-    fresh = not os.path.exists(args.out)
+    pending = [c for c in configs if identity(c) not in done]
+    rounds_path = args.out + ".rounds.csv"
+    times = {identity(c): [] for c in pending}
+    if os.path.exists(rounds_path):
+        with open(rounds_path, newline="") as handle:
+            for row in csv.reader(handle):
+                key = tuple(row[:len(KEYS)])
+                if key in times:
+                    times[key].append([float(t) for t in row[len(KEYS):]])
     description = describe(args)
     print(description, file=sys.stderr)
+    models = {}
+    order = random.Random(args.seed)
+    with open(rounds_path, "a", newline="") as log:
+        logger = csv.writer(log)
+        for round_index in range(args.rounds):
+            todo = [c for c in pending if len(times[identity(c)]) <= round_index]
+            order.shuffle(todo)
+            for position, config in enumerate(todo):
+                key = identity(config)
+                if key not in models:
+                    models[key] = build(config, args, device)
+                measured = time_ms(models[key], args)
+                times[key].append(measured)
+                logger.writerow(list(key) + measured)
+                log.flush()
+                median = statistics.median(measured)
+                print(f"[round {round_index + 1}/{args.rounds}, {position + 1}/{len(todo)}] {config['frames']}x"
+                      f"{config['test_crop']}^2 w{config['width_factor']} d{config['depth_factor']} "
+                      f"b{config['bottleneck_factor']}: {median:.2f} ms "
+                      f"(spread {100 * (max(measured) - min(measured)) / median:.0f}%)", file=sys.stderr)
+    fresh = not os.path.exists(args.out)
     with open(args.out, "a", newline="") as handle:
         writer = csv.writer(handle)
         if fresh:
             writer.writerow(KEYS + ["implementation", "latency_ms", "latency_min_ms", "latency_max_ms"])
-        for index, config in enumerate(configs):
-            if identity(config) in done:
-                continue
-            times = time_ms(build(config, args, device), args)
-            median = statistics.median(times)
-            writer.writerow([config[k] for k in KEYS] + ["pytorchvideo", median, min(times), max(times)])
-            handle.flush()
-            print(f"[{index + 1}/{len(configs)}] {config['frames']}x{config['test_crop']}^2 w{config['width_factor']} "
-                  f"d{config['depth_factor']} b{config['bottleneck_factor']}: {median:.2f} ms "
-                  f"(spread {100 * (max(times) - min(times)) / median:.0f}%)", file=sys.stderr)
+        for config in pending:
+            all_times = [t for one in times[identity(config)][:args.rounds] for t in one]
+            writer.writerow([config[k] for k in KEYS] + ["pytorchvideo", statistics.median(all_times),
+                                                         min(all_times), max(all_times)])
+    os.remove(rounds_path)
     print(f"import with: x3d-cost import --sweep SWEEP {args.out} --metric latency_min_ms:ms:lower "
           f"--metric latency_max_ms:ms:lower --source \"{description}\"", file=sys.stderr)
 

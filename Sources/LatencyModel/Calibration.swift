@@ -19,7 +19,8 @@ public struct LatencySample: Sendable {
 ///
 /// The model is linear in `x = 1/(P·e)`, `y = 1/(W·m)` and `o` once it is known which term of each node's `max`
 /// is the larger: a measured network is `Σ_k x_k·ΣF(compute-bound nodes of k) + y_k·ΣB(memory-bound nodes of k) +
-/// o_k·(nodes of k)`. Each fit alternates: classify every node with the current parameters, solve the bounded
+/// o_k·(nodes of k)`, `F` the priced FLOPs (``Roofline/pricedFlops(_:rowWidth:nodeClass:)``: the base profile's
+/// ``HardwareProfile/rowVectorLanes`` is kept, not fitted). Each fit alternates: classify every node with the current parameters, solve the bounded
 /// linear least-squares problem (`x, y` at least 1/1000 of their roofline values, `o ≥ 0`), repeat until no node
 /// changes side (at most 40 rounds), keep the best fit seen.
 ///
@@ -28,7 +29,9 @@ public struct LatencySample: Sendable {
 /// compute-bound, every node memory-bound); then per-class parameters with the penalty
 /// `λ·Σ_j ((θ_j − shared_j)/scale_j)²` pulling each towards the shared value (`scale_j` the shared value, or for an
 /// overhead of zero the mean latency per node). `λ` is chosen from {0, 0.01, 0.1, 1, 10} by two-fold cross-validation
-/// inside the samples given (never the held-out ones). Three parameters per class that occurs.
+/// inside the samples given (never the held-out ones), and so is how a node's two terms combine: the roofline's
+/// `max` (memory traffic hidden behind arithmetic) or their sum (``HardwareProfile/memoryOverlapsCompute``; with the
+/// sum the model is linear and no node changes side). Three parameters per class that occurs.
 public enum Calibration {
   /// The number of parameters fitted to `samples`: three per class that occurs.
   public static func parameterCount(_ samples: [LatencySample]) -> Int {
@@ -48,14 +51,22 @@ public enum Calibration {
     guard samples.count >= parameters, !samples.isEmpty else {
       throw .tooFewMeasurements(count: samples.count, parameters: parameters)
     }
-    let problem = Problem(base: base, peak: try base.peak(elementType))
-    let lambda = problem.choosePenalty(samples)
-    let theta = problem.fit(samples, penalty: lambda)
-    var profile = base
+    let peak = try base.peak(elementType)
+    // The two ways a node's terms combine (the larger, or the sum), each with its best penalty; the pair with the
+    // smaller cross-validated error inside `samples` is fitted to all of them.
+    let problem = [true, false].map { overlap -> (problem: Problem, penalty: Double, error: Double) in
+      var candidate = base
+      candidate.memoryOverlapsCompute = overlap
+      let problem = Problem(base: candidate, peak: peak)
+      let (penalty, error) = problem.choosePenalty(samples)
+      return (problem, penalty, error)
+    }.min { $0.error < $1.error }!
+    let theta = problem.problem.fit(samples, penalty: problem.penalty)
+    var profile = problem.problem.base
     for nodeClass in NodeClass.allCases {
       let k = nodeClass.index * 3
       profile.classes[nodeClass] = ClassParameters(
-        computeEfficiency: 1 / (theta[k] * problem.peak),
+        computeEfficiency: 1 / (theta[k] * peak),
         memoryEfficiency: 1 / (theta[k + 1] * base.memoryBytesPerSecond),
         overheadSeconds: theta[k + 2])
     }
@@ -79,10 +90,10 @@ public enum Calibration {
       NodeClass.allCases.flatMap { _ -> [Double] in [1e-3 / peak, 1e-3 / base.memoryBytesPerSecond, 0] }
     }
 
-    /// The penalty with the smallest two-fold cross-validated squared relative error on `samples`.
-    func choosePenalty(_ samples: [LatencySample]) -> Double {
+    /// The penalty with the smallest two-fold cross-validated squared relative error on `samples`, and that error.
+    func choosePenalty(_ samples: [LatencySample]) -> (penalty: Double, error: Double) {
       let sorted = samples.sorted { $0.seconds < $1.seconds }
-      var best = (error: Double.infinity, penalty: Calibration.penalties.last!)
+      var best = (penalty: Calibration.penalties.last!, error: Double.infinity)
       for penalty in Calibration.penalties {
         var error = 0.0
         for fold in 0..<2 {
@@ -90,9 +101,9 @@ public enum Calibration {
           let test = sorted.enumerated().filter { $0.offset % 2 == fold }.map(\.element)
           error += relativeError(test, fit(train, penalty: penalty))
         }
-        if error < best.error { best = (error, penalty) }
+        if error < best.error { best = (penalty, error) }
       }
-      return best.penalty
+      return best
     }
 
     /// Shared parameters first, then per-class ones shrunk towards them with `penalty`.
@@ -101,10 +112,10 @@ public enum Calibration {
       // The alternation cannot learn a term no node is on the side of, so the shared fit starts three ways: from the
       // base profile, with every node compute-bound (bandwidth term at its bound) and with every node memory-bound.
       let lower = self.lower
-      let base = start
-      let computeBound: [Double] = base.indices.map { $0 % 3 == 1 ? lower[$0] : base[$0] }
-      let memoryBound: [Double] = base.indices.map { $0 % 3 == 0 ? lower[$0] : base[$0] }
-      let starts: [[Double]] = [base, computeBound, memoryBound]
+      let initial = start
+      let computeBound: [Double] = initial.indices.map { $0 % 3 == 1 ? lower[$0] : initial[$0] }
+      let memoryBound: [Double] = initial.indices.map { $0 % 3 == 0 ? lower[$0] : initial[$0] }
+      let starts: [[Double]] = [initial, computeBound, memoryBound]
       let shared = starts.map { alternate(samples, theta: $0, tied: true, prior: nil, penalty: 0) }
         .min { relativeError(samples, $0) < relativeError(samples, $1) }!
       let meanPerNode =
@@ -127,10 +138,19 @@ public enum Calibration {
           var row = [Double](repeating: 0, count: theta.count)
           for node in sample.work.nodes {
             let k = node.nodeClass.index * 3
-            let computeBound = Double(node.flops) * theta[k] >= Double(node.bytes) * theta[k + 1]
+            let flops = Roofline.pricedFlops(
+              node.flops, rowWidth: node.rowWidth, nodeClass: node.nodeClass, lanes: base.rowVectorLanes)
+            let computeBound = flops * theta[k] >= Double(node.bytes) * theta[k + 1]
             sides.append(computeBound)
             let column = tied ? 0 : k
-            if computeBound { row[column] += Double(node.flops) } else { row[column + 1] += Double(node.bytes) }
+            if !base.memoryOverlapsCompute {
+              row[column] += flops
+              row[column + 1] += Double(node.bytes)
+            } else if computeBound {
+              row[column] += flops
+            } else {
+              row[column + 1] += Double(node.bytes)
+            }
             row[column + 2] += 1
           }
           return row.map { $0 / sample.seconds }
@@ -156,17 +176,21 @@ public enum Calibration {
       }
       return best.theta
     }
-  }
 
-  /// `Σ ((predicted − measured)/measured)²` with parameters θ, each node on its larger side.
-  static func relativeError(_ samples: [LatencySample], _ theta: [Double]) -> Double {
-    samples.reduce(0) { sum, sample in
-      let predicted = sample.work.nodes.reduce(0.0) { time, node in
-        let k = node.nodeClass.index * 3
-        return time + max(Double(node.flops) * theta[k], Double(node.bytes) * theta[k + 1]) + theta[k + 2]
+    /// `Σ ((predicted − measured)/measured)²` with parameters θ: each node's terms combined as the base profile's
+    /// ``HardwareProfile/memoryOverlapsCompute`` says, FLOPs priced for its ``HardwareProfile/rowVectorLanes``.
+    func relativeError(_ samples: [LatencySample], _ theta: [Double]) -> Double {
+      samples.reduce(0) { sum, sample in
+        let predicted = sample.work.nodes.reduce(0.0) { time, node in
+          let k = node.nodeClass.index * 3
+          let flops = Roofline.pricedFlops(
+            node.flops, rowWidth: node.rowWidth, nodeClass: node.nodeClass, lanes: base.rowVectorLanes)
+          let (compute, memory) = (flops * theta[k], Double(node.bytes) * theta[k + 1])
+          return time + (base.memoryOverlapsCompute ? max(compute, memory) : compute + memory) + theta[k + 2]
+        }
+        let relative = (predicted - sample.seconds) / sample.seconds
+        return sum + relative * relative
       }
-      let relative = (predicted - sample.seconds) / sample.seconds
-      return sum + relative * relative
     }
   }
 }

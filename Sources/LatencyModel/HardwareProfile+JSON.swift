@@ -4,13 +4,18 @@ import Foundation
 extension HardwareProfile {
   /// Parses and validates a profile. `source` names it in errors (a file path, a built-in name). Refused: a missing
   /// or empty `peak_flops_per_s`, a peak or bandwidth that is missing, not a number, zero, negative or infinite, an
-  /// unknown element type or class, an efficiency that is not positive, a negative overhead, unknown keys.
+  /// unknown element type or class, an efficiency that is not positive, a negative overhead, a `row_vector_lanes`
+  /// that is not a whole number from 1 to ``HardwareProfile/maximumRowVectorLanes``, a `memory_overlaps_compute`
+  /// that is not true or false, unknown keys.
   public init(json data: Data, source: String) throws(LatencyError) {
     func invalid(_ reason: String) -> LatencyError { .invalidProfile(source: source, reason: reason) }
     guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
       throw invalid("not a JSON object")
     }
-    let known: Set = ["name", "source", "peak_flops_per_s", "memory_bytes_per_s", "classes"]
+    let known: Set = [
+      "name", "source", "peak_flops_per_s", "memory_bytes_per_s", "classes", "row_vector_lanes",
+      "memory_overlaps_compute",
+    ]
     if let extra = root.keys.sorted().first(where: { !known.contains($0) }) {
       throw invalid("unknown key '\(extra)' (keys: \(known.sorted().joined(separator: ", ")))")
     }
@@ -19,7 +24,9 @@ extension HardwareProfile {
       raw = try JSONDecoder().decode(RawProfile.self, from: data)
     } catch let DecodingError.typeMismatch(type, context) {
       let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-      let expected = type == Double.self ? "a number" : type == String.self ? "a string" : "an object"
+      let expected =
+        type == Double.self
+        ? "a number" : type == String.self ? "a string" : type == Bool.self ? "true or false" : "an object"
       throw invalid("\(path) is not \(expected)")
     } catch { throw invalid("not a valid profile (\(error))") }
     func positive(_ value: Double?, _ what: String) throws(LatencyError) -> Double {
@@ -60,9 +67,18 @@ extension HardwareProfile {
       classes[nodeClass] = ClassParameters(
         computeEfficiency: compute, memoryEfficiency: memory, overheadSeconds: overhead * 1e-6)
     }
+    var lanes = 1
+    if let value = raw.row_vector_lanes {
+      guard value.rounded() == value, value >= 1, value <= Double(HardwareProfile.maximumRowVectorLanes) else {
+        throw invalid(
+          "row_vector_lanes is \(value), not a whole number from 1 to \(HardwareProfile.maximumRowVectorLanes)")
+      }
+      lanes = Int(value)
+    }
     self.init(
       name: raw.name ?? source, source: raw.source ?? source,
-      peakFlopsPerSecond: peakFlops, memoryBytesPerSecond: bandwidth, classes: classes)
+      peakFlopsPerSecond: peakFlops, memoryBytesPerSecond: bandwidth, classes: classes, rowVectorLanes: lanes,
+      memoryOverlapsCompute: raw.memory_overlaps_compute ?? true)
   }
 
   /// The profile as pretty-printed JSON with sorted keys (what ``init(json:source:)`` reads back).
@@ -82,6 +98,8 @@ extension HardwareProfile {
       }
       root["classes"] = table
     }
+    if rowVectorLanes != 1 { root["row_vector_lanes"] = rowVectorLanes }
+    if !memoryOverlapsCompute { root["memory_overlaps_compute"] = false }
     let data = try! JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
     return String(decoding: data, as: UTF8.self) + "\n"
   }
@@ -94,4 +112,6 @@ private struct RawProfile: Decodable {
   var peak_flops_per_s: [String: Double]?
   var memory_bytes_per_s: Double?
   var classes: [String: [String: Double]]?
+  var row_vector_lanes: Double?
+  var memory_overlaps_compute: Bool?
 }

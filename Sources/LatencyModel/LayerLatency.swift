@@ -18,7 +18,9 @@ extension Roofline {
     rows.map { row in
       let bytes = row.cost[.bytesRead] + row.cost[.bytesWritten]
       let prediction =
-        NodeClass(row.node).map { predict(flops: row.cost[.flops], bytes: bytes, nodeClass: $0) } ?? .none
+        NodeClass(row.node).map {
+          predict(flops: row.cost[.flops], bytes: bytes, rowWidth: row.node.outputShape.width, nodeClass: $0)
+        } ?? .none
       return LayerLatency(bytes: bytes, prediction: prediction)
     }
   }

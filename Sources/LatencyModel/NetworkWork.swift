@@ -10,6 +10,8 @@ public struct NetworkWork: Sendable {
     public var flops: Int
     /// Compulsory bytes read and written at the element type (``CostField/bytesRead`` + ``CostField/bytesWritten``).
     public var bytes: Int
+    /// Width of the node's output rows (the `W` of ``Roofline/pricedFlops(_:rowWidth:nodeClass:)``).
+    public var rowWidth: Int
   }
 
   public var nodes: [Node] = []
@@ -26,14 +28,19 @@ public struct NetworkWork: Sendable {
       macs += cost[.macs] * node.repeatCount
       guard let nodeClass = NodeClass(node) else { continue }
       for _ in 0..<node.repeatCount {
-        nodes.append(Node(nodeClass: nodeClass, flops: cost[.flops], bytes: cost[.bytesRead] + cost[.bytesWritten]))
+        nodes.append(
+          Node(
+            nodeClass: nodeClass, flops: cost[.flops], bytes: cost[.bytesRead] + cost[.bytesWritten],
+            rowWidth: node.outputShape.width))
       }
     }
   }
 
   /// The predicted seconds on `roofline`.
   public func seconds(on roofline: Roofline) -> Double {
-    nodes.reduce(0) { $0 + roofline.predict(flops: $1.flops, bytes: $1.bytes, nodeClass: $1.nodeClass).seconds }
+    nodes.reduce(0) {
+      $0 + roofline.predict(flops: $1.flops, bytes: $1.bytes, rowWidth: $1.rowWidth, nodeClass: $1.nodeClass).seconds
+    }
   }
 
   /// The classes that occur.

@@ -30,6 +30,12 @@ extension X3DCost {
     @Option(help: ArgumentHelp("The profile to start from: a built-in, host, or a file.", valueName: "NAME|FILE"))
     var hardware: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Lanes of the vectors the measured depthwise kernels compute each output row in (default: the profile's; "
+          + "8 for the executor, 1 where a library vectorises over channels).", valueName: "L"))
+    var rowVectorLanes: Int?
+
     @Option(help: "Element type the measurements ran at.")
     var dtype: ElementType = .f32
 
@@ -46,8 +52,8 @@ extension X3DCost {
 
     func validate() throws {
       if host {
-        guard dataset == nil, hardware == nil else {
-          throw ValidationError("--host measures this machine; it takes no --dataset or --hardware")
+        guard dataset == nil, hardware == nil, rowVectorLanes == nil else {
+          throw ValidationError("--host measures this machine; it takes no --dataset, --hardware or --row-vector-lanes")
         }
       } else {
         guard dataset != nil else { throw ValidationError("give --host, or --dataset NAME with --hardware BASE") }
@@ -55,6 +61,10 @@ extension X3DCost {
           throw ValidationError("--dataset needs --hardware BASE (a built-in, host or a file)")
         }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2, not \(folds)") }
+        if let lanes = rowVectorLanes, !(1...HardwareProfile.maximumRowVectorLanes).contains(lanes) {
+          throw ValidationError(
+            "--row-vector-lanes must be from 1 to \(HardwareProfile.maximumRowVectorLanes), not \(lanes)")
+        }
       }
     }
 
@@ -69,7 +79,9 @@ extension X3DCost {
         try emit(profile.json(), to: out)
         return
       }
-      try fit(dataset: dataset!, base: try HardwareProfile.load(hardware!))
+      var base = try HardwareProfile.load(hardware!)
+      if let rowVectorLanes { base.rowVectorLanes = rowVectorLanes }
+      try fit(dataset: dataset!, base: base)
     }
 
     private func fit(dataset: String, base: HardwareProfile) throws {
@@ -125,7 +137,7 @@ extension X3DCost {
       }
       var lines = [
         "calibrated \(base) on dataset '\(dataset)' (\(metric), \(samples) configurations, "
-          + "\(parameters) parameters, \(dtype.rawValue))",
+          + "\(parameters) parameters, \(dtype.rawValue), depthwise rows in vectors of \(profile.rowVectorLanes))",
         "held out (\(v.folds) folds, each predicted by a fit to the others):",
         "  within ±10%: \(share(0.1))",
         "  within ±20%: \(share(0.2))",
@@ -144,7 +156,8 @@ extension X3DCost {
           Quantity.fixed(p.overheadSeconds * 1e6, decimals: 3),
         ])
       }
-      lines.append("fitted to all \(samples) (written to \(out ?? "standard output")):")
+      let terms = profile.memoryOverlapsCompute ? "the larger of compute and memory" : "compute plus memory"
+      lines.append("fitted to all \(samples) (written to \(out ?? "standard output")); a node takes \(terms), plus o:")
       lines.append(table.render(.table))
       return lines.joined(separator: "\n")
     }

@@ -12,10 +12,12 @@ extension X3DCost {
     static let configuration = CommandConfiguration(
       abstract: "Time the executor on every configuration of a sweep; store latency_ms (median) as measurements.",
       discussion: """
-        Each configuration runs --warmup times unmeasured, then --repeats times; the median wall time of a forward \
-        pass (seeded weights, a random clip) is stored as latency_ms, the fastest and slowest as latency_min_ms and \
-        latency_max_ms, in the dataset (default: SWEEP-executor), whose description names the machine, backend and \
-        threads. Configurations the dataset already has are skipped, so an interrupted run resumes.
+        Each configuration runs --warmup times unmeasured, then --repeats times, in each of --rounds rounds (every \
+        round visits the configurations in a fresh seeded order, so a busy spell of a shared machine spreads over \
+        all of them); the median time of a forward pass (seeded weights, a random clip) over all rounds is stored \
+        as latency_ms, the fastest and slowest as latency_min_ms and latency_max_ms, in the dataset (default: \
+        SWEEP-executor), whose description names the machine, backend and threads. A configuration is stored when \
+        its last round ends; those the dataset already has are skipped, so an interrupted run resumes.
         """)
 
     @Option(help: "The sweep whose configurations to time.")
@@ -30,6 +32,9 @@ extension X3DCost {
     @Option(help: "Unmeasured runs before timing.")
     var warmup = 1
 
+    @Option(help: "Visit every configuration this many times, in a fresh order each round.")
+    var rounds = 1
+
     @Option(help: "Threads for the fast backend.")
     var threads = 1
 
@@ -40,7 +45,9 @@ extension X3DCost {
     var seed: UInt64 = 0
 
     @Option(
-      help: "wall (elapsed time) or cpu (the process's CPU time; one thread only: a loaded machine's steadier proxy).")
+      help:
+        "wall (elapsed time) or cpu (the timing thread's CPU time; one thread only: a loaded machine's steadier proxy)."
+    )
     var clock: LatencyClock = .wall
 
     @OptionGroup var store: StoreOptions
@@ -48,9 +55,10 @@ extension X3DCost {
     func validate() throws {
       guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, not \(repeats)") }
       guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, not \(warmup)") }
+      guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, not \(rounds)") }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
       guard clock == .wall || threads == 1 else {
-        throw ValidationError("--clock cpu sums the CPU time of all threads: use it with --threads 1")
+        throw ValidationError("--clock cpu times the calling thread only: use it with --threads 1")
       }
     }
 
@@ -70,22 +78,32 @@ extension X3DCost {
         name: name,
         source:
           "x3d-cost measure: executor, \(backend.rawValue) backend, \(threads) thread\(threads == 1 ? "" : "s"), "
-          + "median of \(repeats) after \(warmup) warm-up, \(clock.rawValue) clock",
+          + "median of \(repeats * rounds) after \(warmup) warm-up"
+          + (rounds > 1 ? " in \(rounds) interleaved rounds" : "") + ", \(clock.rawValue) clock",
         description: HostProbe.machineDescription(), importedAt: StoreOptions.timestamp())
       var bar = ProgressBar()
       var spreads: [Double] = []
-      for (index, stored) in pending.enumerated() {
-        if Interruption.requested { break }
-        let times = try time(stored.configuration)
-        let median = times.sorted()[times.count / 2]
-        spreads.append((times.max()! - times.min()!) / median)
-        try results.insertMeasurements(
-          [
-            Measurement(configKey: stored.key, metric: "latency_ms", value: median),
-            Measurement(configKey: stored.key, metric: "latency_min_ms", value: times.min()!),
-            Measurement(configKey: stored.key, metric: "latency_max_ms", value: times.max()!),
-          ], dataset: record, declaring: Self.declared)
-        bar.update(done: done.count + index + 1, total: configurations.count, doneThisRun: index + 1)
+      var times = [[Double]](repeating: [], count: pending.count)
+      var order = SplitMix64(seed: seed)
+      var visits = 0
+      rounds: for round in 0..<rounds {
+        for index in Array(pending.indices).shuffled(using: &order) {
+          if Interruption.requested { break rounds }
+          times[index] += try time(pending[index].configuration)
+          visits += 1
+          bar.update(
+            done: done.count * rounds + visits, total: configurations.count * rounds, doneThisRun: visits)
+          guard round == rounds - 1 else { continue }
+          let all = times[index].sorted()
+          let median = (all[(all.count - 1) / 2] + all[all.count / 2]) / 2
+          spreads.append((all.last! - all.first!) / median)
+          try results.insertMeasurements(
+            [
+              Measurement(configKey: pending[index].key, metric: "latency_ms", value: median),
+              Measurement(configKey: pending[index].key, metric: "latency_min_ms", value: all.first!),
+              Measurement(configKey: pending[index].key, metric: "latency_max_ms", value: all.last!),
+            ], dataset: record, declaring: Self.declared)
+        }
       }
       bar.finish()
       let spread = spreads.isEmpty ? "" : ", median spread (max − min)/median \(Self.percent(spreads))"
@@ -98,7 +116,7 @@ extension X3DCost {
       }
     }
 
-    /// Wall milliseconds of `repeats` forward passes after `warmup` unmeasured ones.
+    /// Milliseconds (on `clock`) of `repeats` forward passes after `warmup` unmeasured ones.
     private func time(_ configuration: ModelConfiguration) throws -> [Double] {
       let graph = try LayerGraph(configuration)
       let executor = Executor(
@@ -122,8 +140,8 @@ extension X3DCost {
 enum LatencyClock: String, ExpressibleByArgument, CaseIterable {
   /// Elapsed time (`DispatchTime`).
   case wall
-  /// CPU time of the whole process (`CLOCK_PROCESS_CPUTIME_ID`): time the process was not running (other programs
-  /// on a shared machine) does not count.
+  /// CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`; one thread runs the kernels with `--threads 1`):
+  /// time it was not running (other programs on a shared machine) does not count.
   case cpu
 
   func nanoseconds() -> UInt64 {
@@ -131,7 +149,7 @@ enum LatencyClock: String, ExpressibleByArgument, CaseIterable {
     case .wall: return DispatchTime.now().uptimeNanoseconds
     case .cpu:
       var time = timespec()
-      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
       return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
   }

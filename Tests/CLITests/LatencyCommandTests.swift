@@ -78,6 +78,24 @@ struct LatencyCommandTests {
     #expect(stored.standardOutput.hasSuffix("\r\n2\r\n"), "\(stored.standardOutput)")
     let bad = try CommandRunner.run(["measure", "--sweep", "t", "--repeats", "0"], in: here)
     #expect(bad.status == 2)
+    let noRounds = try CommandRunner.run(["measure", "--sweep", "t", "--rounds", "0"], in: here)
+    #expect(noRounds.status == 2 && noRounds.standardError.contains("--rounds must be at least 1, not 0"))
+
+    // Rounds: every configuration stored once, after its last round, with the median of all rounds' times.
+    let rounds = try CommandRunner.run(
+      ["measure", "--sweep", "t", "--dataset", "r", "--rounds", "3", "--repeats", "2", "--warmup", "0"], in: here)
+    #expect(rounds.standardOutput.contains("2 configurations measured, 0 already there"), "\(rounds.standardOutput)")
+    let described = try CommandRunner.run(
+      [
+        "query",
+        "SELECT d.source, count(*) FROM measured m JOIN datasets d ON d.name = m.dataset WHERE m.dataset = 'r' "
+          + "AND m.metric = 'latency_ms' AND m.value >= (SELECT value FROM measured m2 WHERE m2.dataset = 'r' "
+          + "AND m2.key = m.key AND m2.metric = 'latency_min_ms') GROUP BY d.source",
+        "--format", "csv",
+      ], in: here)
+    #expect(
+      described.standardOutput.contains("median of 6 after 0 warm-up in 3 interleaved rounds, wall clock\",2"),
+      "\(described.standardOutput)")
   }
 
   @Test func calibrateFitsImportedLatenciesAndRefusesBadInput() throws {

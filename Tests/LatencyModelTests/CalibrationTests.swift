@@ -60,6 +60,37 @@ struct CalibrationTests {
     #expect(validation.tauPredicted > 0.95)
   }
 
+  @Test("a machine that computes depthwise rows in 8 lanes: recovered with the lanes, not without")
+  func recoversLanes() throws {
+    var truth = Self.truth
+    truth.rowVectorLanes = 8
+    let roofline = try Roofline(truth, elementType: .f32)
+    let samples = try Self.samples(48).map { sample in
+      LatencySample(label: sample.label, work: sample.work, seconds: sample.work.seconds(on: roofline))
+    }
+    var base = HardwareProfile(name: "base", source: "", peakFlopsPerSecond: [.f32: 1e11], memoryBytesPerSecond: 2e10)
+    let blind = try CrossValidation(samples, base: base, elementType: .f32, folds: 2)
+    base.rowVectorLanes = 8
+    let laned = try CrossValidation(samples, base: base, elementType: .f32, folds: 2)
+    #expect(laned.medianAbsoluteRelativeError < 0.01)
+    #expect(blind.medianAbsoluteRelativeError > 2 * laned.medianAbsoluteRelativeError)
+    #expect(try Calibration.fit(samples, base: base, elementType: .f32).rowVectorLanes == 8)
+  }
+
+  @Test("a machine whose memory traffic adds to its arithmetic: calibration chooses the sum and recovers it")
+  func choosesSum() throws {
+    var truth = Self.truth
+    truth.memoryOverlapsCompute = false
+    let roofline = try Roofline(truth, elementType: .f32)
+    let samples = try Self.samples(48).map { sample in
+      LatencySample(label: sample.label, work: sample.work, seconds: sample.work.seconds(on: roofline))
+    }
+    let base = HardwareProfile(name: "base", source: "", peakFlopsPerSecond: [.f32: 1e11], memoryBytesPerSecond: 2e10)
+    #expect(try Calibration.fit(samples, base: base, elementType: .f32).memoryOverlapsCompute == false)
+    let validation = try CrossValidation(samples, base: base, elementType: .f32, folds: 2)
+    #expect(validation.medianAbsoluteRelativeError < 0.01)
+  }
+
   @Test("fewer measurements than parameters, or a non-positive latency, are refused")
   func refused() throws {
     let base = HardwareProfile.builtIn["l4"]!

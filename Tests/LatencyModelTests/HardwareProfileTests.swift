@@ -24,6 +24,18 @@ struct HardwareProfileTests {
     #expect(parsed.parameters(.pointwise) == .roofline)
   }
 
+  @Test("row_vector_lanes and memory_overlaps_compute survive JSON and back; absent, 1 and true, not written")
+  func lanesRoundTrip() throws {
+    var profile = HardwareProfile.builtIn["l4"]!
+    #expect(profile.rowVectorLanes == 1 && !profile.json().contains("row_vector_lanes"))
+    #expect(profile.memoryOverlapsCompute && !profile.json().contains("memory_overlaps_compute"))
+    profile.rowVectorLanes = 8
+    profile.memoryOverlapsCompute = false
+    #expect(profile.json().contains("\"row_vector_lanes\" : 8"))
+    #expect(profile.json().contains("\"memory_overlaps_compute\" : false"))
+    #expect(try HardwareProfile(json: Data(profile.json().utf8), source: "x") == profile)
+  }
+
   struct Bad: CustomTestStringConvertible, Sendable {
     var json: String
     var message: String
@@ -54,6 +66,18 @@ struct HardwareProfileTests {
       message:
         "hardware profile p.json: unknown class 'conv' (stem, pointwise, depthwise, se, elementwise, head)"),
     Bad(json: "[1, 2]", message: "hardware profile p.json: not a JSON object"),
+    Bad(
+      json: #"{"peak_flops_per_s": {"f32": 1e12}, "memory_bytes_per_s": 1e9, "row_vector_lanes": 0}"#,
+      message: "hardware profile p.json: row_vector_lanes is 0.0, not a whole number from 1 to 256"),
+    Bad(
+      json: #"{"peak_flops_per_s": {"f32": 1e12}, "memory_bytes_per_s": 1e9, "row_vector_lanes": 2.5}"#,
+      message: "hardware profile p.json: row_vector_lanes is 2.5, not a whole number from 1 to 256"),
+    Bad(
+      json: #"{"peak_flops_per_s": {"f32": 1e12}, "memory_bytes_per_s": 1e9, "row_vector_lanes": "8"}"#,
+      message: "hardware profile p.json: row_vector_lanes is not a number"),
+    Bad(
+      json: #"{"peak_flops_per_s": {"f32": 1e12}, "memory_bytes_per_s": 1e9, "memory_overlaps_compute": 1}"#,
+      message: "hardware profile p.json: memory_overlaps_compute is not true or false"),
   ]
 
   @Test("a bad profile is refused with a one-line message naming the value", arguments: bad)

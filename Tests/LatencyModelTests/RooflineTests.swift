@@ -36,6 +36,44 @@ struct RooflineTests {
       try Roofline(profile, elementType: .f32).predict(se, cost: try CostFormulas.cost(of: se)).bound == .overhead)
   }
 
+  @Test("rows in vectors of 8 lanes: a depthwise node 5 wide is priced at 8/5 of its FLOPs, other classes as counted")
+  func rowVectorLanes() throws {
+    var profile = HardwareProfile(name: "p", source: "", peakFlopsPerSecond: [.f32: 1e9], memoryBytesPerSecond: 1e15)
+    let plain = try Roofline(profile, elementType: .f32)
+    profile.rowVectorLanes = 8
+    let laned = try Roofline(profile, elementType: .f32)
+    // X3D-XS at 160²: res5's planes are 5×5, res2's 40×40 (5 vectors of 8: nothing wasted).
+    let res5 = Self.node("s5.pathway0_res0.branch2.b")
+    let res2 = Self.node("s2.pathway0_res0.branch2.b")
+    #expect(res5.outputShape.width == 5 && res2.outputShape.width == 40)
+    for (node, ratio) in [(res5, 8.0 / 5), (res2, 1.0)] {
+      let cost = try CostFormulas.cost(of: node)
+      let seconds = laned.predict(node, cost: cost).seconds
+      #expect(abs(seconds - ratio * plain.predict(node, cost: cost).seconds) <= 1e-12 * seconds)
+      #expect(abs(seconds - ratio * Double(cost[.flops]) / 1e9) <= 1e-12 * seconds)
+    }
+    let pointwise = Self.node("s5.pathway0_res0.branch2.a")
+    let cost = try CostFormulas.cost(of: pointwise)
+    #expect(laned.predict(pointwise, cost: cost) == plain.predict(pointwise, cost: cost))
+    // NetworkWork carries each node's row width, so a whole network agrees with the per-node sum.
+    let work = try NetworkWork(Self.xs.configuration)
+    #expect(abs(work.seconds(on: laned) - (try laned.predict(Self.xs))) <= 1e-12 * work.seconds(on: laned))
+    #expect(work.seconds(on: laned) > work.seconds(on: plain))
+  }
+
+  @Test("memory that does not overlap compute: the two terms add, the bound is the larger")
+  func additiveTerms() throws {
+    var profile = HardwareProfile(name: "p", source: "", peakFlopsPerSecond: [.f32: 1e9], memoryBytesPerSecond: 1e9)
+    profile.classes[.pointwise] = ClassParameters(computeEfficiency: 1, memoryEfficiency: 1, overheadSeconds: 1e-6)
+    profile.memoryOverlapsCompute = false
+    let node = Self.node("s2.pathway0_res0.branch2.a")
+    let cost = try CostFormulas.cost(of: node)
+    let prediction = try Roofline(profile, elementType: .f32).predict(node, cost: cost)
+    let (compute, memory) = (Double(cost[.flops]) / 1e9, Double(cost[.bytesRead] + cost[.bytesWritten]) / 1e9)
+    #expect(abs(prediction.seconds - (compute + memory + 1e-6)) <= 1e-12 * prediction.seconds)
+    #expect(prediction.bound == (compute >= memory ? .compute : .memory))
+  }
+
   @Test("classes: every node of X3D-XS but the input has one; the blocks' nodes by module")
   func classes() {
     #expect(NodeClass(Self.xs.input) == nil)
