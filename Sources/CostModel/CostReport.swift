@@ -29,11 +29,11 @@ public struct CostReport: Sendable {
           accumulator: accumulator, stageBlocks: builder.architecture.stages.map(\.blocks), rows: buffer)
         do throws(ConfigurationError) {
           try builder.emit(into: &sink, granularity: .everyBlock)
-          totals = try sink.totals()
         } catch {
           failure = error
         }
         count = sink.count
+        totals = sink.accumulator.totals
       }
       if let failure { throw failure }
     } else {

@@ -5,8 +5,8 @@ import X3DModel
 ///
 /// A block that ``Schedule/repeatedBlock(of:)`` says repeats an earlier one (see
 /// ``LayerSink/repeatBlock(_:of:firstIndex:outputConsumers:)``) gets that block's rows copied, with indices,
-/// inputs and block number shifted. The network's sums are taken once the rows are written (``totals()``): every
-/// row is one node of the full graph.
+/// inputs and block number shifted, and that block's summed cost (the sum of the distinct block it is a copy of)
+/// added once.
 ///
 /// Memory is tracked as in a ``Granularity/distinctBlocks`` graph, whose totals the tests hold equal to the full
 /// graph's: the trackers see the distinct blocks, each counting the copies ``Schedule`` gives it, and never see
@@ -25,6 +25,9 @@ public struct FullGraphSink: LayerSink {
   /// The residual stage being emitted, and the index of the first node of each of its blocks so far.
   private var stage = StageID.input
   private var blockStarts: [Int] = []
+  /// The summed cost of each distinct block of the current stage (``Schedule/distinctBlock(of:)``), which every
+  /// repeated block of the stage copies.
+  private var distinctBlockSums = (CostVector(), CostVector(), CostVector())
   /// The output of the current stage's last distinct block, which stands for the stage's last block in the
   /// trackers.
   private var standIn: Int? = nil
@@ -49,12 +52,23 @@ public struct FullGraphSink: LayerSink {
       if node.path.stage != stage {
         stage = node.path.stage
         blockStarts.removeAll(keepingCapacity: true)
+        distinctBlockSums = (CostVector(), CostVector(), CostVector())
         standIn = nil
       }
       if block == blockStarts.count { blockStarts.append(node.index) }
       copies = Schedule.copies(ofDistinctBlock: block, inStageOf: blocks(of: stage))
     }
-    keep(node, try accumulator.track(node, copies: copies))
+    let cost = try accumulator.track(node, copies: copies)
+    try accumulator.add(cost, copies: 1, node.path)
+    if let block = node.path.block {
+      // A part of the network's sum, which was just checked.
+      switch block {
+      case 0: distinctBlockSums.0.addUnchecked(cost, copies: 1)
+      case 1: distinctBlockSums.1.addUnchecked(cost, copies: 1)
+      default: distinctBlockSums.2.addUnchecked(cost, copies: 1)
+      }
+    }
+    keep(node, cost)
   }
 
   /// Writes `node`'s row in place.
@@ -90,34 +104,19 @@ public struct FullGraphSink: LayerSink {
     copies.initialize(from: rows + source, count: copied)
     for offset in 0..<copied { copies[offset].node.renumber(shift: shift, block: block) }
     copies[copied - 1].node.consumerCount = outputConsumers
+    let sum =
+      switch Schedule.distinctBlock(of: original) {
+      case 0: distinctBlockSums.0
+      case 1: distinctBlockSums.1
+      default: distinctBlockSums.2
+      }
+    try accumulator.add(sum, copies: 1, copies[0].node.path)
     count += copied
     blockStarts.append(firstIndex)
     if block == blocks(of: stage) - 1, let standIn {
       accumulator.relabel(standIn, as: firstIndex + copied - 1, readers: outputConsumers)
     }
     return copied
-  }
-
-  /// The network's totals: every row's cost summed (one row per node of the full graph), with the trackers'
-  /// memory figures.
-  ///
-  /// One pass over the rows, lane by lane with wrapping adds: every count is below 2^63, so a sum that overflows
-  /// sets the sign bit of some partial sum, and the OR of them all tells. Only then are the rows summed again with
-  /// checks, to name the node where the sum overflowed.
-  func totals() throws(ConfigurationError) -> CostTotals {
-    var sum = accumulator.totals
-    var signs = CostVector()
-    for position in 0..<count { sum.addTrackingSigns(rows[position].cost, signs: &signs) }
-    if signs.hasNegativeLane || !sum.derivedFieldsFit {
-      var checked = accumulator.totals
-      for position in 0..<count {
-        guard checked.add(rows[position].cost, copies: 1), checked.derivedFieldsFit else {
-          throw .overflow(node: rows[position].node.path.description, quantity: "a network sum")
-        }
-      }
-      preconditionFailure("the wrapping sum overflowed where the checked one did not")
-    }
-    return sum
   }
 
   private func blocks(of stage: StageID) -> Int { stageBlocks[stage.rawValue - StageID.res2.rawValue] }

@@ -17,8 +17,22 @@ public enum NodeClass: String, CaseIterable, Sendable, Codable, Comparable {
   case stem, pointwise, depthwise, se, elementwise, head
 
   /// The class of `node`, or nil for the input clip. Decided by the node's path (which module it is) and kind.
+  @inline(__always)
   public init?(_ node: LayerNode) {
-    switch node.path.component {
+    // A table lookup, not a switch: predicting a whole report, the switch's indirect jump mispredicted on most rows.
+    let entry = Self.byComponent[Int(node.path.component.rawValue)]
+    guard entry >= 0 else { return nil }
+    self = Self.allCases[Int(entry)]
+  }
+
+  /// Per ``Component`` (by raw value), the class's position in ``allCases``, or −1 for none.
+  static let byComponent: [Int8] = Component.allCases.map { component in
+    Self(component).map { Int8(allCases.firstIndex(of: $0)!) } ?? -1
+  }
+
+  /// The class of a node of `component`, or nil for the input clip.
+  init?(_ component: Component) {
+    switch component {
     case .input:
       return nil
     case .stemConvXY, .stemConvT, .stemNorm, .stemReLU:

@@ -22,7 +22,7 @@ public enum StageID: Int, CaseIterable, Hashable, Sendable, Comparable {
 }
 
 /// A module inside a SlowFast X3D, named exactly as in its `state_dict` and fvcore's `by_module()`.
-public enum Component: Hashable, Sendable {
+public enum Component: UInt8, CaseIterable, Hashable, Sendable {
   // Stem (`s1.pathway0_stem.*`).
   case stemConvXY, stemConvT, stemNorm, stemReLU
   // Residual block (`sK.pathway0_resJ.*`).
