@@ -64,6 +64,7 @@ public struct Convolution: Hashable, Sendable {
   }
 
   /// Output extent along one axis: `floor((n + 2p − k)/s) + 1`, or nil when it would be below one.
+  @inlinable
   public static func outputExtent(input n: Int, kernel k: Int, stride s: Int, padding p: Int) -> Int? {
     let span = n + 2 * p - k
     return span < 0 ? nil : span / s + 1
