@@ -31,10 +31,9 @@ public struct TotalsEvaluator {
   private var known: [UInt64] = []
   /// Per held configuration: whether every count of its known segments is below 2^40.
   private var smallCounts: [Bool] = []
-  /// Per held configuration: the sum of its ``alwaysPresent`` slots (one copy each), and their largest value of
-  /// each peak field.
+  /// Per held configuration: the sum of its ``alwaysPresent`` slots (one copy each), but in each peak field's
+  /// lane their largest value.
   private var fixedSums: [CostTotals] = []
-  private var fixedPeaks: [CostTotals] = []
   /// Entries by their key's hash.
   private var index: HashIndex
   /// Segment totals and output shapes by segment description, shared between entries; cleared with them, and on
@@ -82,7 +81,6 @@ public struct TotalsEvaluator {
     known.removeAll(keepingCapacity: true)
     smallCounts.removeAll(keepingCapacity: true)
     fixedSums.removeAll(keepingCapacity: true)
-    fixedPeaks.removeAll(keepingCapacity: true)
     index.removeAll()
     sharedKeys.removeAll(keepingCapacity: true)
     sharedValues.removeAll(keepingCapacity: true)
@@ -118,7 +116,7 @@ public struct TotalsEvaluator {
     return try segments.withUnsafeBufferPointer { all throws(ConfigurationError) in
       let segment = all.baseAddress! + entry * Self.slotCount
       var sum = fixedSums[entry]
-      var peaks = fixedPeaks[entry]
+      var peaks = sum
       let peakLanes = CostVector.peakLanes
       var others = needed & ~Self.alwaysPresent
       while others != 0 {
@@ -166,8 +164,8 @@ public struct TotalsEvaluator {
     outputs.append(contentsOf: shapes)
     known.append(Self.alwaysPresent)
     smallCounts.append(priced.allSatisfy(Self.isSmall))
+    fixedSum.setPeaks(from: fixedPeak)
     fixedSums.append(fixedSum)
-    fixedPeaks.append(fixedPeak)
     return entry
   }
 
