@@ -5,53 +5,34 @@ import Testing
 import X3DModel
 
 /// The manifest written by tools/gen_executor_fixtures.py.
-struct GoldenManifest: Decodable {
+enum GoldenManifest {
   struct Case: Decodable, CustomTestStringConvertible, Sendable {
     var name: String
-    var frames: Int
-    var crop: Int
-    var test_crop: Int?
-    var width_factor: Double
-    var depth_factor: Double
-    var bottleneck_factor: Double
-    var classes: Int
-    var batch: Int
+    var model: GoldenModel
     var naming: String
 
-    var testDescription: String { name }
-
-    func configuration() throws -> ModelConfiguration {
-      try ModelConfiguration(
-        frames: frames, crop: crop, testCrop: test_crop, widthFactor: width_factor, depthFactor: depth_factor,
-        bottleneckFactor: bottleneck_factor, classes: classes, batch: batch, implementation: .pytorchvideo)
+    init(from decoder: any Decoder) throws {
+      let keys = try decoder.container(keyedBy: CodingKeys.self)
+      name = try keys.decode(String.self, forKey: .name)
+      naming = try keys.decode(String.self, forKey: .naming)
+      model = try GoldenModel(from: decoder)
     }
 
+    enum CodingKeys: String, CodingKey { case name, naming }
+
+    var testDescription: String { name }
+    func configuration() throws -> ModelConfiguration { try model.configuration() }
     var directory: URL { Fixtures.directory.appendingPathComponent("executor").appendingPathComponent(name) }
   }
 
-  var format: String
-  var version: Int
-  var regenerate: String
-  var cases: [Case]
-
+  static let format = "x3d-executor-golden"
   static let supportedVersion = 1
 
-  static func load() throws -> GoldenManifest {
-    let manifest = try Fixtures.load("executor/cases.json", as: GoldenManifest.self)
-    guard manifest.format == "x3d-executor-golden", manifest.version == supportedVersion else {
-      throw GoldenError(
-        "executor fixtures are \(manifest.format) v\(manifest.version), expected v\(supportedVersion); "
-          + "regenerate with: \(manifest.regenerate)")
-    }
-    return manifest
+  static func load() throws -> GoldenFixtureManifest<Case> {
+    try .load("executor/cases.json", format: format, version: supportedVersion)
   }
 
   static var cases: [Case] { (try? load().cases) ?? [] }
-}
-
-struct GoldenError: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
 }
 
 /// Runs pytorchvideo's golden forward passes (tools/gen_executor_fixtures.py) and compares every element of the
@@ -82,7 +63,7 @@ struct GoldenTests {
     let clip = try NumPyArray.readTensor(
       golden.directory.appendingPathComponent("input.npy"), expected: graph.input.outputShape)
     let expected = try SafeTensorsFile(contentsOf: golden.directory.appendingPathComponent("golden.safetensors"))
-    #expect(expected.metadata["format"] == "x3d-executor-golden")
+    #expect(expected.metadata["format"] == GoldenManifest.format)
     #expect(expected.metadata["version"] == String(GoldenManifest.supportedVersion))
 
     var observed: [String: Tensor] = [:]

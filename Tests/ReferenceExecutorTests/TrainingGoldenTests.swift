@@ -6,44 +6,30 @@ import Testing
 import X3DModel
 
 /// The manifest written by tools/gen_training_fixtures.py.
-struct TrainingManifest: Decodable {
+enum TrainingManifest {
   struct Case: Decodable, CustomTestStringConvertible, Sendable {
     var name: String
-    var frames: Int
-    var crop: Int
-    var test_crop: Int?
-    var width_factor: Double
-    var depth_factor: Double
-    var bottleneck_factor: Double
-    var classes: Int
-    var batch: Int
+    var model: GoldenModel
     var labels: [Int]
     var loss: Double
 
-    var testDescription: String { name }
-
-    func configuration() throws -> ModelConfiguration {
-      try ModelConfiguration(
-        frames: frames, crop: crop, testCrop: test_crop, widthFactor: width_factor, depthFactor: depth_factor,
-        bottleneckFactor: bottleneck_factor, classes: classes, batch: batch, implementation: .pytorchvideo)
+    init(from decoder: any Decoder) throws {
+      let keys = try decoder.container(keyedBy: CodingKeys.self)
+      name = try keys.decode(String.self, forKey: .name)
+      labels = try keys.decode([Int].self, forKey: .labels)
+      loss = try keys.decode(Double.self, forKey: .loss)
+      model = try GoldenModel(from: decoder)
     }
 
+    enum CodingKeys: String, CodingKey { case name, labels, loss }
+
+    var testDescription: String { name }
+    func configuration() throws -> ModelConfiguration { try model.configuration() }
     var directory: URL { Fixtures.directory.appendingPathComponent("training").appendingPathComponent(name) }
   }
 
-  var format: String
-  var version: Int
-  var regenerate: String
-  var cases: [Case]
-
-  static func load() throws -> TrainingManifest {
-    let manifest = try Fixtures.load("training/cases.json", as: TrainingManifest.self)
-    guard manifest.format == "x3d-training-golden", manifest.version == 1 else {
-      throw GoldenError(
-        "training fixtures are \(manifest.format) v\(manifest.version), expected v1; "
-          + "regenerate with: \(manifest.regenerate)")
-    }
-    return manifest
+  static func load() throws -> GoldenFixtureManifest<Case> {
+    try .load("training/cases.json", format: "x3d-training-golden", version: 1)
   }
 
   static var cases: [Case] { (try? load().cases) ?? [] }
@@ -58,7 +44,7 @@ struct TrainingGoldenTests {
   func manifest() throws {
     let cases = try TrainingManifest.load().cases
     #expect(cases.count >= 4)
-    #expect(cases.contains { $0.test_crop != nil }, "a case with several positions at the head")
+    #expect(cases.contains { $0.model.test_crop != nil }, "a case with several positions at the head")
   }
 
   @Test("every gradient matches PyTorch autograd", arguments: TrainingManifest.cases)
@@ -144,10 +130,10 @@ struct TrainingGoldenTests {
       golden.directory.appendingPathComponent("input.npy"), expected: graph.input.outputShape)
     #expect(throws: ExecutorError.self) { try step.run(clip, labels: [0]) }
     do {
-      _ = try step.run(clip, labels: Array(repeating: golden.classes, count: golden.batch))
+      _ = try step.run(clip, labels: Array(repeating: golden.model.classes, count: golden.model.batch))
       Issue.record("an out-of-range label was accepted")
     } catch {
-      #expect(error.description.contains("label \(golden.classes)"))
+      #expect(error.description.contains("label \(golden.model.classes)"))
     }
   }
 }
