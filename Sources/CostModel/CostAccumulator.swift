@@ -35,12 +35,13 @@ public struct CostAccumulator: LayerSink, Sendable {
   @inline(__always)
   mutating func track(_ node: LayerNode, copies: Int) throws(ConfigurationError) -> LayerCost {
     if TrainingFormulas.isClip(node) { clipIndex = node.index }
-    let cost = try CostFormulas.cost(
-      of: node, elementType: peak.elementType, readsClip: clipIndex >= 0 && node.inputs.first == clipIndex)
-    let outputBytes = try peak.run(
+    let (outputBytes, gradientSums) = try peak.run(
       index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
-      outputElements: cost[.outputElements],
+      outputElements: try Checked(path: node.path).elements(of: node, output: true),
       path: node.path)
+    let cost = try CostFormulas.cost(
+      of: node, elementType: peak.elementType, readsClip: clipIndex >= 0 && node.inputs.first == clipIndex,
+      gradientSums: gradientSums)
     try training.run(
       index: node.index, inputs: node.inputs, consumerCount: node.consumerCount,
       copies: copies,

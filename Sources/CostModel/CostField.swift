@@ -24,6 +24,13 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   case trainingMacs
   case trainingInputGradientMacs
   case trainingWeightGradientMacs
+  /// The FLOPs of one training step (forward in training mode, the loss, backward) in the `flops` convention:
+  /// `2 · training_macs` plus every elementwise operation forward and backward (BatchNorm with batch statistics,
+  /// activations, biases, pooling, SE scale, residual add, softmax, the loss), plus, on a node that reads a tensor
+  /// some later node reads too, that tensor's elements (its gradient contribution is added to the one that later
+  /// reader delivered first). Per node, a function of the node and of which of its inputs are read again later
+  /// (``TrainingFormulas/flops(of:trainingMACs:gradientSums:)``, docs/training.md).
+  case trainingFlops
 
   /// How a field's node values make the network's value.
   public enum Combination: Sendable {
@@ -62,6 +69,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "training_input_gradient_macs"
     case .trainingWeightGradientMacs: "training_weight_gradient_macs"
     case .trainingMacs: "training_macs"
+    case .trainingFlops: "training_flops"
     }
   }
 
@@ -86,6 +94,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "input-gradient multiply-adds"
     case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
     case .trainingMacs: "training multiply-adds (forward + gradients)"
+    case .trainingFlops: "training FLOPs (2 per training MAC + elementwise, forward and backward)"
     }
   }
 
@@ -109,13 +118,14 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "input-gradient multiply-adds"
     case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
     case .trainingMacs: "training multiply-adds"
+    case .trainingFlops: "training FLOPs"
     }
   }
 
   public var unit: Unit {
     switch self {
     case .macs, .convMacs, .linearMacs, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: .macs
-    case .fvcoreFlops, .flops: .flops
+    case .fvcoreFlops, .flops, .trainingFlops: .flops
     case .params, .paramsNoBN: .parameters
     case .bnElements, .activations, .outputElements: .elements
     case .inferencePeakBytes, .trainingActivationBytes, .bytesRead, .bytesWritten: .bytes
@@ -128,7 +138,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .inferencePeakBytes: .peak
     case .macs, .convMacs, .linearMacs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations,
       .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingInputGradientMacs,
-      .trainingWeightGradientMacs, .trainingMacs:
+      .trainingWeightGradientMacs, .trainingMacs, .trainingFlops:
       .sum
     }
   }
@@ -139,7 +149,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .convMacs, .linearMacs: .macs
     case .trainingInputGradientMacs, .trainingWeightGradientMacs: .trainingMacs
     case .macs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations, .inferencePeakBytes,
-      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingMacs:
+      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingMacs, .trainingFlops:
       nil
     }
   }
@@ -152,6 +162,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
       .inferencePeakBytes, .trainingActivationBytes, .outputElements:
       1
     case .bytesRead, .bytesWritten, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: 4
+    case .trainingFlops: 6
     }
   }
 
@@ -163,7 +174,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   public var isPerLayer: Bool {
     switch self {
     case .macs, .params, .bnElements, .activations, .outputElements, .flops, .bytesRead, .bytesWritten,
-      .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs:
+      .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs, .trainingFlops:
       true
     case .convMacs, .linearMacs, .fvcoreFlops, .paramsNoBN, .inferencePeakBytes, .trainingActivationBytes: false
     }

@@ -1,7 +1,7 @@
 import X3DModel
 
 /// The one table of per-layer formulas: each kind of node, its value of every per-node ``CostField`` (memory
-/// traffic from ``MemoryTraffic``, the training step's multiply-adds from ``TrainingFormulas``). Pure
+/// traffic from ``MemoryTraffic``, the training step's multiply-adds and FLOPs from ``TrainingFormulas``). Pure
 /// functions of the node's kind and shapes, every product overflow-checked. Per node, `macs = conv_macs +
 /// linear_macs`, `fvcore_flops = macs + 2·bn_elements` and `params_no_bn = params − BatchNorm's γ, β`, so every
 /// network figure is a plain sum over nodes.
@@ -25,10 +25,12 @@ public enum CostFormulas {
   ///   - elementType: the element type of the memory-traffic fields (``MemoryTraffic``).
   ///   - readsClip: whether the node reads the input clip, which needs no gradient (the training fields,
   ///     ``TrainingFormulas``).
+  ///   - gradientSums: the elements of the node's inputs that a later node reads too, whose gradient sums
+  ///     `training_flops` counts on this node (``GradientSums``).
   @inline(__always)
-  public static func cost(of node: LayerNode, elementType: ElementType = .f32, readsClip: Bool = false)
-    throws(ConfigurationError) -> LayerCost
-  {
+  public static func cost(
+    of node: LayerNode, elementType: ElementType = .f32, readsClip: Bool = false, gradientSums: Int = 0
+  ) throws(ConfigurationError) -> LayerCost {
     let checked = Checked(path: node.path)
     var cost = LayerCost()
     let traffic = try MemoryTraffic.of(node, elementType: elementType)
@@ -88,6 +90,8 @@ public enum CostFormulas {
     cost[.trainingInputGradientMacs] = gradients.input
     cost[.trainingWeightGradientMacs] = gradients.weight
     cost[.trainingMacs] = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
+    cost[.trainingFlops] = try TrainingFormulas.flops(
+      of: node, trainingMACs: cost[.trainingMacs], gradientSums: gradientSums)
     return cost
   }
 }

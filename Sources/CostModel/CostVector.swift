@@ -8,13 +8,13 @@ public struct CostVector: Hashable, Sendable {
   /// registers. A field past that capacity needs one more lane in each lane-by-lane function (a test checks the
   /// capacity against ``CostField/allCases``).
   @usableFromInline typealias Lanes = (
-    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
   )
-  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
   /// How many fields the vector can hold.
   @inlinable
-  public static var laneCount: Int { 17 }
+  public static var laneCount: Int { 18 }
 
   @inlinable
   public init() {}
@@ -46,6 +46,7 @@ public struct CostVector: Hashable, Sendable {
       case 14: lanes.14
       case 15: lanes.15
       case 16: lanes.16
+      case 17: lanes.17
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -68,6 +69,7 @@ public struct CostVector: Hashable, Sendable {
       case 14: lanes.14 = newValue
       case 15: lanes.15 = newValue
       case 16: lanes.16 = newValue
+      case 17: lanes.17 = newValue
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -128,6 +130,8 @@ public struct CostVector: Hashable, Sendable {
     signs |= result.15
     result.16 = lanes.16 &+ other.lanes.16
     signs |= result.16
+    result.17 = lanes.17 &+ other.lanes.17
+    signs |= result.17
     if signs < 0 { return false }
     lanes = result
     return true
@@ -172,6 +176,8 @@ public struct CostVector: Hashable, Sendable {
     overflowed = overflowed || o
     (result.16, o) = Self.add(lanes.16, other.lanes.16, copies)
     overflowed = overflowed || o
+    (result.17, o) = Self.add(lanes.17, other.lanes.17, copies)
+    overflowed = overflowed || o
     if overflowed { return false }
     lanes = result
     return true
@@ -205,6 +211,7 @@ public struct CostVector: Hashable, Sendable {
     lanes.14 &+= other.lanes.14 &* copies
     lanes.15 &+= other.lanes.15 &* copies
     lanes.16 &+= other.lanes.16 &* copies
+    lanes.17 &+= other.lanes.17 &* copies
   }
 
   /// The largest count of any field.

@@ -24,36 +24,41 @@ public struct InferencePeak: Sendable {
       path: node.path)
   }
 
-  /// ``run(_:outputElements:)`` given only what it reads of the node; returns the output's bytes.
+  /// ``run(_:outputElements:)`` given only what it reads of the node; returns the output's bytes and the
+  /// elements of the node's inputs that a later node reads too (``GradientSums``: the readers still to run are
+  /// this tracker's to know).
   @inline(__always)
   mutating func run(
     index: Int, inputs: NodeInputs, consumerCount: Int, outputElements: Int, path: NodePath
   )
-    throws(ConfigurationError) -> Int
+    throws(ConfigurationError) -> (outputBytes: Int, gradientSums: Int)
   {
     let (bytes, overflowed) = outputElements.multipliedReportingOverflow(by: elementType.byteCount)
     if overflowed { throw .overflow(node: path.description, quantity: "output bytes") }
     peakBytes = max(peakBytes, liveBytes + bytes)
-    if let first = inputs.first { release(first) }
-    if let second = inputs.second { release(second) }
+    var sharedBytes = 0
+    if let first = inputs.first { sharedBytes += release(first) }
+    if let second = inputs.second { sharedBytes += release(second) }
     let readers = consumerCount == 0 ? Int.max : consumerCount
     live.append(
       LiveTensor(index: index, bytes: bytes, copies: 1, readersLeft: readers, saved: false))
     liveBytes += bytes
-    return bytes
+    return (bytes, sharedBytes == 0 ? 0 : sharedBytes / elementType.byteCount)
   }
 
+  /// One read of the tensor of node `index`; returns its bytes if a later node reads it too, else 0.
   @inline(__always)
-  private mutating func release(_ index: Int) {
-    guard let position = live.position(of: index) else { return }
+  private mutating func release(_ index: Int) -> Int {
+    guard let position = live.position(of: index) else { return 0 }
     var tensor = live[position]
     tensor.readersLeft -= 1
     if tensor.readersLeft == 0 {
       liveBytes -= tensor.bytes
       _ = live.remove(at: position)
-    } else {
-      live[position] = tensor
+      return 0
     }
+    live[position] = tensor
+    return tensor.bytes
   }
 
   /// Lets the live tensor of node `from` stand for node `to`'s output, with `readers` readers to come (a full

@@ -95,7 +95,7 @@ struct TrainingTimeline {
       let i = node.index
       if saved[i] && !keptFromForward[i] { recomputedBytesAt[last] += outputBytes[i] }
       recomputedBytesAt[last] += saves[i].privateBytes
-      let macs = try TrainingFormulas.cost(of: node, inputNeedsGradient: true).forwardMACs
+      let macs = try TrainingFormulas.cost(of: node, inputNeedsGradient: true, gradientSums: 0).forwardMACs
       recomputedMACsAt[last] = try Checked(path: node.path).sum(recomputedMACsAt[last], macs)
       recomputedMACs = try Checked(path: node.path).sum(recomputedMACs, macs)
     }
