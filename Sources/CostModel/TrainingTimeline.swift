@@ -222,6 +222,11 @@ struct TrainingTimeline {
       } else {
         transient = inputGradient + x + y
       }
+      // 16-bit kernels on the CPU accumulate a dense convolution's weight gradient in a float32 buffer (measured,
+      // tools/gen_training_amp_memory.py): 4 bytes per weight besides the 16-bit gradient.
+      if conv.groups == 1 && elementType.byteCount < 4 {
+        return ((source, x), none, transient + weights / elementType.byteCount * 4)
+      }
       return ((source, x), none, transient)
     case .linear, .batchNorm:
       // Linear: the matrix product's gradient, then dropout's (`dy·mask`); BatchNorm: the input's gradient and one
