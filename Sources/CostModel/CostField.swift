@@ -94,7 +94,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "input-gradient multiply-adds"
     case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
     case .trainingMacs: "training multiply-adds (forward + gradients)"
-    case .trainingFlops: "training FLOPs (2 per training MAC + elementwise, forward and backward)"
+    case .trainingFlops: "training FLOPs (2 per training MAC + elementwise)"
     }
   }
 
