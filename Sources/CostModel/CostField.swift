@@ -29,7 +29,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   /// activations, biases, pooling, SE scale, residual add, softmax, the loss), plus, on a node that reads a tensor
   /// some later node reads too, that tensor's elements (its gradient contribution is added to the one that later
   /// reader delivered first). Per node, a function of the node and of which of its inputs are read again later
-  /// (``TrainingFormulas/flops(of:trainingMACs:gradientSums:)``, docs/training.md).
+  /// (``TrainingFormulas/flops(of:input:output:trainingMACs:gradientSums:)``, docs/training.md).
   case trainingFlops
 
   /// How a field's node values make the network's value.

@@ -91,7 +91,7 @@ public enum CostFormulas {
     cost[.trainingWeightGradientMacs] = gradients.weight
     cost[.trainingMacs] = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
     cost[.trainingFlops] = try TrainingFormulas.flops(
-      of: node, trainingMACs: cost[.trainingMacs], gradientSums: gradientSums)
+      of: node, input: input, output: output, trainingMACs: cost[.trainingMacs], gradientSums: gradientSums)
     return cost
   }
 }

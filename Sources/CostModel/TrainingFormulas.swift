@@ -51,20 +51,19 @@ public enum TrainingFormulas {
       break
     }
     (cost.forwardElementwiseFlops, cost.backwardElementwiseFlops) = try elementwise(
-      of: node, gradientSums: gradientSums)
+      of: node, input: try checked.elements(of: node, output: false), output: output, gradientSums: gradientSums)
     return cost
   }
 
-  /// The `flops` convention's elementwise FLOPs of one copy of `node`, forward and backward, as in the table
-  /// above; the backward count includes `gradientSums`, the elements of the node's inputs that a later node reads
+  /// The `flops` convention's elementwise FLOPs of one copy of `node`, whose first input has `input` elements and
+  /// its output `output`, forward and backward, as in the table above; the backward count includes `gradientSums`, the elements of the node's inputs that a later node reads
   /// too (their gradient holds that reader's contribution when this node's arrives, and autograd adds the two), and
   /// on the network's output node (no readers) the loss, `2·N` each way.
   @inline(__always)
-  public static func elementwise(of node: LayerNode, gradientSums: Int) throws(ConfigurationError)
-    -> (forward: Int, backward: Int)
+  public static func elementwise(of node: LayerNode, input: Int, output: Int, gradientSums: Int)
+    throws(ConfigurationError) -> (forward: Int, backward: Int)
   {
     let checked = Checked(path: node.path)
-    let output = try checked.elements(of: node, output: true)
     var forward = 0
     var backward = 0
     switch node.kind {
@@ -75,7 +74,6 @@ public enum TrainingFormulas {
     case .linear(let linear):
       (forward, backward) = linear.hasBias ? (output, output) : (0, 0)
     case .batchNorm:
-      let input = try checked.elements(of: node, output: false)
       forward = try checked.product(6, input)
       backward = try checked.product(11, input)
     case .relu:
@@ -87,7 +85,6 @@ public enum TrainingFormulas {
       forward = try checked.product(4, output)
       backward = try checked.product(3, output)
     case .globalAveragePool, .positionMean:
-      let input = try checked.elements(of: node, output: false)
       (forward, backward) = (input, input)
     case .averagePool(let kernel):
       forward = try checked.product(output, kernel.volume)
@@ -112,13 +109,13 @@ public enum TrainingFormulas {
 
   /// The `training_flops` cost field of one copy of `node` (``CostField/trainingFlops``): two per training
   /// multiply-add (`trainingMACs`, forward plus both gradients) plus the elementwise FLOPs forward and backward,
-  /// gradient sums and loss included (``elementwise(of:gradientSums:)``).
+  /// gradient sums and loss included (``elementwise(of:input:output:gradientSums:)``; `input`, `output`: elements).
   @inline(__always)
-  public static func flops(of node: LayerNode, trainingMACs: Int, gradientSums: Int) throws(ConfigurationError)
-    -> Int
+  public static func flops(of node: LayerNode, input: Int, output: Int, trainingMACs: Int, gradientSums: Int)
+    throws(ConfigurationError) -> Int
   {
     let checked = Checked(path: node.path)
-    let (forward, backward) = try elementwise(of: node, gradientSums: gradientSums)
+    let (forward, backward) = try elementwise(of: node, input: input, output: output, gradientSums: gradientSums)
     return try checked.sum(checked.product(2, trainingMACs), checked.sum(forward, backward))
   }
 

@@ -182,7 +182,7 @@ struct TrainingFormulaTests {
       // The gradient sums are the reader's, whatever the node's own readers.
       #expect(cost.backwardElementwiseFlops == backward * 840 + sums)
       #expect(cost.macs == 0)
-      let flops = try TrainingFormulas.flops(of: node, trainingMACs: 0, gradientSums: sums)
+      let flops = try TrainingFormulas.flops(of: node, input: 840, output: 840, trainingMACs: 0, gradientSums: sums)
       #expect(flops == cost.flops)
     }
   }
