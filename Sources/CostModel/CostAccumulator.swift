@@ -33,12 +33,19 @@ public struct CostAccumulator: LayerSink, Sendable {
   @inline(__always)
   mutating func track(_ node: LayerNode, copies: Int) throws(ConfigurationError) -> LayerCost {
     if TrainingFormulas.isClip(node) { clipIndex = node.index }
-    let cost = try CostFormulas.cost(
+    var cost = try CostFormulas.cost(
       of: node, elementType: memory.elementType, readsClip: clipIndex >= 0 && node.inputs.first == clipIndex)
-    _ = try memory.run(
+    let gradientSums = try memory.run(
       index: node.index, inputs: node.inputs, consumerCount: node.consumerCount, copies: copies,
       saves: TrainingSaves.of(node, memory.implementation, memory.elementType),
-      outputElements: cost[.outputElements], path: node.path)
+      outputElements: cost[.outputElements], path: node.path
+    ).gradientSums
+    if gradientSums > 0 {
+      // The gradient sums of `training_flops` (``GradientSums``): the liveness walk knows them once it has run the
+      // node. Added as ``CostFormulas/cost(of:elementType:readsClip:gradientSums:)`` adds them; asking the walk
+      // before pricing kept the formula table out of line here.
+      cost[.trainingFlops] = try Checked(path: node.path).sum(cost[.trainingFlops], gradientSums)
+    }
     return cost
   }
 

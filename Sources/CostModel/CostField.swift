@@ -27,6 +27,13 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   case trainingMacs
   case trainingInputGradientMacs
   case trainingWeightGradientMacs
+  /// The FLOPs of one training step (forward in training mode, the loss, backward) in the `flops` convention:
+  /// `2 · training_macs` plus every elementwise operation forward and backward (BatchNorm with batch statistics,
+  /// activations, biases, pooling, SE scale, residual add, softmax, the loss), plus, on a node that reads a tensor
+  /// some later node reads too, that tensor's elements (its gradient contribution is added to the one that later
+  /// reader delivered first). Per node, a function of the node and of which of its inputs are read again later
+  /// (``TrainingFormulas/flops(of:input:output:trainingMACs:gradientSums:)``, docs/training.md).
+  case trainingFlops
 
   /// How a field's node values make the network's value.
   public enum Combination: Sendable {
@@ -65,6 +72,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "training_input_gradient_macs"
     case .trainingWeightGradientMacs: "training_weight_gradient_macs"
     case .trainingMacs: "training_macs"
+    case .trainingFlops: "training_flops"
     }
   }
 
@@ -89,6 +97,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "input-gradient multiply-adds"
     case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
     case .trainingMacs: "training multiply-adds (forward + gradients)"
+    case .trainingFlops: "training FLOPs (2 per training MAC + elementwise)"
     }
   }
 
@@ -112,13 +121,14 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .trainingInputGradientMacs: "input-gradient multiply-adds"
     case .trainingWeightGradientMacs: "weight-gradient multiply-adds"
     case .trainingMacs: "training multiply-adds"
+    case .trainingFlops: "training FLOPs"
     }
   }
 
   public var unit: Unit {
     switch self {
     case .macs, .convMacs, .linearMacs, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: .macs
-    case .fvcoreFlops, .flops: .flops
+    case .fvcoreFlops, .flops, .trainingFlops: .flops
     case .params, .paramsNoBN: .parameters
     case .bnElements, .activations, .outputElements: .elements
     case .inferencePeakBytes, .trainingActivationBytes, .bytesRead, .bytesWritten: .bytes
@@ -131,7 +141,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .inferencePeakBytes: .peak
     case .macs, .convMacs, .linearMacs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations,
       .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingInputGradientMacs,
-      .trainingWeightGradientMacs, .trainingMacs:
+      .trainingWeightGradientMacs, .trainingMacs, .trainingFlops:
       .sum
     }
   }
@@ -142,7 +152,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .convMacs, .linearMacs: .macs
     case .trainingInputGradientMacs, .trainingWeightGradientMacs: .trainingMacs
     case .macs, .fvcoreFlops, .flops, .params, .paramsNoBN, .bnElements, .activations, .inferencePeakBytes,
-      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingMacs:
+      .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingMacs, .trainingFlops:
       nil
     }
   }
@@ -155,6 +165,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
       .inferencePeakBytes, .trainingActivationBytes, .outputElements:
       1
     case .bytesRead, .bytesWritten, .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs: 4
+    case .trainingFlops: 6
     }
   }
 
@@ -177,6 +188,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
     case .bytesWritten: 11
     case .trainingInputGradientMacs: 12
     case .trainingWeightGradientMacs: 13
+    case .trainingFlops: 14
     case .linearMacs, .fvcoreFlops, .trainingMacs: nil
     }
   }
@@ -206,7 +218,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
       ]
     case .macs, .convMacs, .flops, .params, .paramsNoBN, .bnElements, .activations, .inferencePeakBytes,
       .trainingActivationBytes, .outputElements, .bytesRead, .bytesWritten, .trainingInputGradientMacs,
-      .trainingWeightGradientMacs:
+      .trainingWeightGradientMacs, .trainingFlops:
       nil
     }
   }
@@ -224,7 +236,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   public var isPerLayer: Bool {
     switch self {
     case .macs, .params, .bnElements, .activations, .outputElements, .flops, .bytesRead, .bytesWritten,
-      .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs:
+      .trainingInputGradientMacs, .trainingWeightGradientMacs, .trainingMacs, .trainingFlops:
       true
     case .convMacs, .linearMacs, .fvcoreFlops, .paramsNoBN, .inferencePeakBytes, .trainingActivationBytes: false
     }

@@ -1,7 +1,7 @@
 import X3DModel
 
 /// The one table of per-layer formulas: each kind of node, its value of every per-node ``CostField`` (memory
-/// traffic from ``MemoryTraffic``, the training step's multiply-adds from ``TrainingFormulas``). Pure
+/// traffic from ``MemoryTraffic``, the training step's multiply-adds and FLOPs from ``TrainingFormulas``). Pure
 /// functions of the node's kind and shapes, every product overflow-checked. Per node, `macs = conv_macs +
 /// linear_macs`, `fvcore_flops = macs + 2·bn_elements` (both derived, ``CostField/derivation``) and `params_no_bn =
 /// params − BatchNorm's γ, β`, so every network figure is a plain sum over nodes.
@@ -25,17 +25,19 @@ public enum CostFormulas {
   ///   - elementType: the element type of the memory-traffic fields (``MemoryTraffic``).
   ///   - readsClip: whether the node reads the input clip, which needs no gradient (the training fields,
   ///     ``TrainingFormulas``).
+  ///   - gradientSums: the elements of the node's inputs that a later node reads too, whose gradient sums
+  ///     `training_flops` counts on this node (``GradientSums``).
   @inline(__always)
-  public static func cost(of node: LayerNode, elementType: ElementType = .f32, readsClip: Bool = false)
-    throws(ConfigurationError) -> LayerCost
-  {
-    try costAndTraffic(of: node, elementType: elementType, readsClip: readsClip).cost
+  public static func cost(
+    of node: LayerNode, elementType: ElementType = .f32, readsClip: Bool = false, gradientSums: Int = 0
+  ) throws(ConfigurationError) -> LayerCost {
+    try costAndTraffic(of: node, elementType: elementType, readsClip: readsClip, gradientSums: gradientSums).cost
   }
 
-  /// ``cost(of:elementType:readsClip:)`` and the node's ``MemoryTraffic`` (whose bytes it holds), from one switch
-  /// over the node's kind: the traffic rows of ``MemoryTraffic``'s table are the `traffic` lines below.
+  /// ``cost(of:elementType:readsClip:gradientSums:)`` and the node's ``MemoryTraffic`` (whose bytes it holds), from
+  /// one switch over the node's kind: the traffic rows of ``MemoryTraffic``'s table are the `traffic` lines below.
   @inline(__always)
-  static func costAndTraffic(of node: LayerNode, elementType: ElementType, readsClip: Bool)
+  static func costAndTraffic(of node: LayerNode, elementType: ElementType, readsClip: Bool, gradientSums: Int)
     throws(ConfigurationError) -> (cost: LayerCost, traffic: MemoryTraffic)
   {
     let checked = Checked(path: node.path)
@@ -106,8 +108,10 @@ public enum CostFormulas {
     let gradients = TrainingFormulas.gradientMACs(forward: cost[.macs], inputNeedsGradient: !readsClip)
     cost[.trainingInputGradientMacs] = gradients.input
     cost[.trainingWeightGradientMacs] = gradients.weight
-    // The derived fields (``CostField/derivation``) must fit for the node, as for the network.
-    _ = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
+    // `training_macs` is derived (``CostField/derivation``); it must fit for the node, as for the network.
+    let trainingMACs = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
+    cost[.trainingFlops] = try TrainingFormulas.flops(
+      of: node, input: input, output: output, trainingMACs: trainingMACs, gradientSums: gradientSums)
     return (cost, traffic)
   }
 }

@@ -10,13 +10,13 @@ public struct CostVector: Hashable, Sendable {
   /// the capacity against ``CostField/stored``). At 16 lanes or fewer (128 bytes) a copy of the vector is a few
   /// vector moves; past that, a call to `memcpy`.
   @usableFromInline typealias Lanes = (
-    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+    Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
   )
-  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  @usableFromInline var lanes: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
   /// How many stored fields the vector can hold.
   @inlinable
-  public static var laneCount: Int { 14 }
+  public static var laneCount: Int { 15 }
 
   @inlinable
   public init() {}
@@ -76,6 +76,7 @@ public struct CostVector: Hashable, Sendable {
       case 11: lanes.11
       case 12: lanes.12
       case 13: lanes.13
+      case 14: lanes.14
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -96,6 +97,7 @@ public struct CostVector: Hashable, Sendable {
       case 11: lanes.11 = newValue
       case 12: lanes.12 = newValue
       case 13: lanes.13 = newValue
+      case 14: lanes.14 = newValue
       default: preconditionFailure("lane \(lane) of \(Self.laneCount)")
       }
     }
@@ -150,6 +152,8 @@ public struct CostVector: Hashable, Sendable {
     signs |= result.12
     result.13 = lanes.13 &+ other.lanes.13
     signs |= result.13
+    result.14 = lanes.14 &+ other.lanes.14
+    signs |= result.14
     if signs < 0 { return false }
     lanes = result
     return true
@@ -187,6 +191,8 @@ public struct CostVector: Hashable, Sendable {
     (result.12, o) = Self.add(lanes.12, other.lanes.12, copies)
     overflowed = overflowed || o
     (result.13, o) = Self.add(lanes.13, other.lanes.13, copies)
+    overflowed = overflowed || o
+    (result.14, o) = Self.add(lanes.14, other.lanes.14, copies)
     overflowed = overflowed || o
     if overflowed { return false }
     lanes = result
@@ -242,13 +248,15 @@ public struct CostVector: Hashable, Sendable {
     signs.lanes.12 |= lanes.12
     lanes.13 &+= other.lanes.13
     signs.lanes.13 |= lanes.13
+    lanes.14 &+= other.lanes.14
+    signs.lanes.14 |= lanes.14
   }
 
   /// Whether any lane is negative (a sign bit set).
   @inlinable
   public var hasNegativeLane: Bool {
     (lanes.0 | lanes.1 | lanes.2 | lanes.3 | lanes.4 | lanes.5 | lanes.6 | lanes.7 | lanes.8 | lanes.9 | lanes.10
-      | lanes.11 | lanes.12 | lanes.13) < 0
+      | lanes.11 | lanes.12 | lanes.13 | lanes.14) < 0
   }
 
   /// ``add(_:copies:)`` without overflow checks, for counts the caller has proved small enough.
@@ -268,6 +276,7 @@ public struct CostVector: Hashable, Sendable {
     lanes.11 &+= other.lanes.11 &* copies
     lanes.12 &+= other.lanes.12 &* copies
     lanes.13 &+= other.lanes.13 &* copies
+    lanes.14 &+= other.lanes.14 &* copies
   }
 
   /// One bit per lane of a ``CostField/Combination/peak`` field.

@@ -35,24 +35,26 @@ public struct LiveMemory: Sendable {
       saves: TrainingSaves.of(node, implementation, elementType), outputElements: outputElements, path: node.path)
   }
 
-  /// ``run(_:outputElements:)`` given only what it reads of the node, and what the node saves; returns the output's
-  /// bytes.
+  /// ``run(_:outputElements:)`` given only what it reads of the node, and what the node saves. Returns the output's
+  /// bytes, and the elements of the node's inputs that a later node reads too (``GradientSums``: the readers still
+  /// to run are this walk's to know).
   @inline(__always)
   mutating func run(
     index: Int, inputs: NodeInputs, consumerCount: Int, copies: Int, saves: TrainingSaves, outputElements: Int,
     path: NodePath
-  ) throws(ConfigurationError) -> Int {
+  ) throws(ConfigurationError) -> (outputBytes: Int, gradientSums: Int) {
     let (bytes, overflowed) = outputElements.multipliedReportingOverflow(by: elementType.byteCount)
     if overflowed { throw .overflow(node: path.description, quantity: "output bytes") }
     peakBytes = max(peakBytes, liveBytes + bytes)
-    if let first = inputs.first { try release(first, saved: saves.firstInput, path) }
-    if let second = inputs.second { try release(second, saved: saves.secondInput, path) }
+    var sharedBytes = 0
+    if let first = inputs.first { sharedBytes += try release(first, saved: saves.firstInput, path) }
+    if let second = inputs.second { sharedBytes += try release(second, saved: saves.secondInput, path) }
     if saves.privateBytes != 0 { try save(saves.privateBytes, copies: copies, path) }
     let readers = consumerCount == 0 ? Int.max : consumerCount
     live.append(
       LiveTensor(index: index, bytes: bytes, copies: copies, readersLeft: readers, saved: saves.output))
     liveBytes += bytes
-    return bytes
+    return (bytes, sharedBytes == 0 ? 0 : sharedBytes / elementType.byteCount)
   }
 
   /// Total saved bytes, counting the tensors still live (the network's output).
@@ -63,10 +65,11 @@ public struct LiveMemory: Sendable {
     return total
   }
 
-  /// One reader of node `index`'s output has run (and keeps it for backward when `saved`).
+  /// One reader of node `index`'s output has run (and keeps it for backward when `saved`). Returns the tensor's
+  /// bytes if a later node reads it too, else 0.
   @inline(__always)
-  private mutating func release(_ index: Int, saved: Bool, _ path: NodePath) throws(ConfigurationError) {
-    guard let position = live.position(of: index) else { return }
+  private mutating func release(_ index: Int, saved: Bool, _ path: NodePath) throws(ConfigurationError) -> Int {
+    guard let position = live.position(of: index) else { return 0 }
     var tensor = live[position]
     if saved { tensor.saved = true }
     tensor.readersLeft -= 1
@@ -74,9 +77,10 @@ public struct LiveMemory: Sendable {
       liveBytes -= tensor.bytes
       _ = live.remove(at: position)
       if tensor.saved { try save(tensor.bytes, copies: tensor.copies, path) }
-    } else {
-      live[position] = tensor
+      return 0
     }
+    live[position] = tensor
+    return tensor.bytes
   }
 
   @inline(__always)

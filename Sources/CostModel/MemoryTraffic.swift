@@ -54,7 +54,7 @@ extension MemoryTraffic {
   public static func of(_ node: LayerNode, elementType: ElementType = .f32) throws(ConfigurationError)
     -> MemoryTraffic
   {
-    try CostFormulas.costAndTraffic(of: node, elementType: elementType, readsClip: false).traffic
+    try CostFormulas.costAndTraffic(of: node, elementType: elementType, readsClip: false, gradientSums: 0).traffic
   }
 
   /// The input elements a convolution reads: every position some window covers, `N·Cin·Π distinct(n, k, s, p)`.

@@ -19,72 +19,104 @@ import X3DModel
 /// | residual add | – | – | – | `O` | 0 |
 /// | softmax (stable: max, subtract, exp, sum, divide) | – | – | – | `5·O` | `4·O` |
 ///
-/// Besides the table: a node whose output is read by `r > 1` later nodes pays `(r − 1)·O` additions in backward,
-/// where autograd sums the gradients arriving from its readers (not the clip, which gets no gradient); the
-/// network's output node also computes the loss, `−(1/N)·Σₙ log pₙ,ᵧₙ` on the class probabilities it produces,
-/// `2·N` FLOPs forward (log, sum) and `2·N` backward (`−1/(N·p)` at each label).
+/// Besides the table: where a tensor is read by `r > 1` nodes, autograd sums the `r` gradients arriving in backward
+/// (reverse execution order): the gradient of the last reader arrives first, each earlier reader's is added to it.
+/// The `r − 1` additions of `|t|` elements are counted on the readers that add, every reader but the last, so a
+/// node's count depends only on itself and on which of its inputs are read again later (inside its own block in
+/// X3D), never on how many nodes read its output: a representative block prices each of its copies exactly
+/// (``GradientSums``). The network's output node also computes the loss, `−(1/N)·Σₙ log pₙ,ᵧₙ` on the class
+/// probabilities it produces, `2·N` FLOPs forward (log, sum) and `2·N` backward (`−1/(N·p)` at each label).
 public enum TrainingFormulas {
-  /// The training cost of one copy of `node`. `inputNeedsGradient` is false where the node reads the input clip.
+  /// The training cost of one copy of `node`. `inputNeedsGradient` is false where the node reads the input clip;
+  /// `gradientSums` is the elements of the node's inputs that a later node reads too (``GradientSums``).
   @inline(__always)
-  public static func cost(of node: LayerNode, inputNeedsGradient: Bool) throws(ConfigurationError)
-    -> TrainingCost
+  public static func cost(of node: LayerNode, inputNeedsGradient: Bool, gradientSums: Int)
+    throws(ConfigurationError) -> TrainingCost
   {
     let checked = Checked(path: node.path)
     var cost = TrainingCost()
     let output = try checked.elements(of: node, output: true)
-    let input = try checked.elements(of: node, output: false)
     switch node.kind {
-    case .input:
-      break
     case .convolution(let conv):
       let taps = try checked.product(
         conv.inChannels / conv.groups, conv.kernel.t, conv.kernel.h, conv.kernel.w)
       cost.forwardMACs = try checked.product(output, taps)
       (cost.inputGradientMACs, cost.weightGradientMACs) = gradientMACs(
         forward: cost.forwardMACs, inputNeedsGradient: inputNeedsGradient)
-      cost.forwardElementwiseFlops = conv.hasBias ? output : 0
-      cost.backwardElementwiseFlops = conv.hasBias ? output : 0
     case .linear(let linear):
       cost.forwardMACs = try checked.product(output, linear.inFeatures)
       (cost.inputGradientMACs, cost.weightGradientMACs) = gradientMACs(
         forward: cost.forwardMACs, inputNeedsGradient: inputNeedsGradient)
-      cost.forwardElementwiseFlops = linear.hasBias ? output : 0
-      cost.backwardElementwiseFlops = linear.hasBias ? output : 0
+    default:
+      break
+    }
+    (cost.forwardElementwiseFlops, cost.backwardElementwiseFlops) = try elementwise(
+      of: node, input: try checked.elements(of: node, output: false), output: output, gradientSums: gradientSums)
+    return cost
+  }
+
+  /// The `flops` convention's elementwise FLOPs of one copy of `node`, whose first input has `input` elements and
+  /// its output `output`, forward and backward, as in the table above; the backward count includes `gradientSums`, the elements of the node's inputs that a later node reads
+  /// too (their gradient holds that reader's contribution when this node's arrives, and autograd adds the two), and
+  /// on the network's output node (no readers) the loss, `2·N` each way.
+  @inline(__always)
+  public static func elementwise(of node: LayerNode, input: Int, output: Int, gradientSums: Int)
+    throws(ConfigurationError) -> (forward: Int, backward: Int)
+  {
+    let checked = Checked(path: node.path)
+    var forward = 0
+    var backward = 0
+    switch node.kind {
+    case .input:
+      break
+    case .convolution(let conv):
+      (forward, backward) = conv.hasBias ? (output, output) : (0, 0)
+    case .linear(let linear):
+      (forward, backward) = linear.hasBias ? (output, output) : (0, 0)
     case .batchNorm:
-      cost.forwardElementwiseFlops = try checked.product(6, input)
-      cost.backwardElementwiseFlops = try checked.product(11, input)
+      forward = try checked.product(6, input)
+      backward = try checked.product(11, input)
     case .relu:
-      (cost.forwardElementwiseFlops, cost.backwardElementwiseFlops) = (output, output)
+      (forward, backward) = (output, output)
     case .swish:
-      cost.forwardElementwiseFlops = try checked.product(5, output)
-      cost.backwardElementwiseFlops = try checked.product(9, output)
+      forward = try checked.product(5, output)
+      backward = try checked.product(9, output)
     case .sigmoid:
-      cost.forwardElementwiseFlops = try checked.product(4, output)
-      cost.backwardElementwiseFlops = try checked.product(3, output)
+      forward = try checked.product(4, output)
+      backward = try checked.product(3, output)
     case .globalAveragePool, .positionMean:
-      (cost.forwardElementwiseFlops, cost.backwardElementwiseFlops) = (input, input)
+      (forward, backward) = (input, input)
     case .averagePool(let kernel):
-      cost.forwardElementwiseFlops = try checked.product(output, kernel.volume)
-      cost.backwardElementwiseFlops = try checked.product(output, kernel.volume + 1)
+      forward = try checked.product(output, kernel.volume)
+      backward = try checked.product(output, kernel.volume + 1)
     case .channelScale:
-      cost.forwardElementwiseFlops = output
-      cost.backwardElementwiseFlops = try checked.product(3, output)
+      forward = output
+      backward = try checked.product(3, output)
     case .residualAdd:
-      cost.forwardElementwiseFlops = output
+      forward = output
     case .softmax:
-      cost.forwardElementwiseFlops = try checked.product(5, output)
-      cost.backwardElementwiseFlops = try checked.product(4, output)
+      forward = try checked.product(5, output)
+      backward = try checked.product(4, output)
     }
-    if node.consumerCount > 1, !isClip(node) {
-      cost.backwardElementwiseFlops = try checked.sum(
-        cost.backwardElementwiseFlops, checked.product(node.consumerCount - 1, output))
-    }
+    backward = try checked.sum(backward, gradientSums)
     if node.consumerCount == 0 {
       let loss = try checked.product(2, node.outputShape.batch)
-      cost.forwardElementwiseFlops = try checked.sum(cost.forwardElementwiseFlops, loss)
-      cost.backwardElementwiseFlops = try checked.sum(cost.backwardElementwiseFlops, loss)
+      forward = try checked.sum(forward, loss)
+      backward = try checked.sum(backward, loss)
     }
-    return cost
+    return (forward, backward)
+  }
+
+  /// The `training_flops` cost field of one copy of `node` (``CostField/trainingFlops``): two per training
+  /// multiply-add (`trainingMACs`, forward plus both gradients) plus the elementwise FLOPs forward and backward,
+  /// gradient sums and loss included (``elementwise(of:input:output:gradientSums:)``; `input`, `output`: elements).
+  @inline(__always)
+  public static func flops(of node: LayerNode, input: Int, output: Int, trainingMACs: Int, gradientSums: Int)
+    throws(ConfigurationError) -> Int
+  {
+    let checked = Checked(path: node.path)
+    let (forward, backward) = try elementwise(of: node, input: input, output: output, gradientSums: gradientSums)
+    return try checked.sum(checked.product(2, trainingMACs), checked.sum(forward, backward))
   }
 
   /// The input- and weight-gradient multiply-adds of a convolution or linear layer whose forward pass takes

@@ -95,7 +95,7 @@ struct TrainingTimeline {
       let i = node.index
       if saved[i] && !keptFromForward[i] { recomputedBytesAt[last] += outputBytes[i] }
       recomputedBytesAt[last] += saves[i].privateBytes
-      let macs = try TrainingFormulas.cost(of: node, inputNeedsGradient: true).forwardMACs
+      let macs = try TrainingFormulas.cost(of: node, inputNeedsGradient: true, gradientSums: 0).forwardMACs
       recomputedMACsAt[last] = try Checked(path: node.path).sum(recomputedMACsAt[last], macs)
       recomputedMACs = try Checked(path: node.path).sum(recomputedMACs, macs)
     }
@@ -221,6 +221,11 @@ struct TrainingTimeline {
         transient = inputGradient + x
       } else {
         transient = inputGradient + x + y
+      }
+      // 16-bit kernels on the CPU accumulate a dense convolution's weight gradient in a float32 buffer (measured,
+      // tools/gen_training_amp_memory.py): 4 bytes per weight besides the 16-bit gradient.
+      if conv.groups == 1 && elementType.byteCount < 4 {
+        return ((source, x), none, transient + weights / elementType.byteCount * 4)
       }
       return ((source, x), none, transient)
     case .linear, .batchNorm:

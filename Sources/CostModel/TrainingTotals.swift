@@ -3,13 +3,14 @@ import X3DModel
 /// The training cost of a whole network: ``TrainingCost`` summed over every node, each node times its
 /// ``LayerNode/repeatCount``. A ``LayerSink``, so it prices a graph as the builder emits it without storing it.
 ///
-/// Fed every block (``Granularity/everyBlock``): the summing of gradients depends on how many nodes read a tensor,
-/// and a representative block of ``Granularity/distinctBlocks`` carries the reader count of one of its copies only
-/// (the last block of the network has one reader where the blocks it stands for have two).
-public struct TrainingTotals: LayerSink, Hashable, Sendable {
+/// Fed every block (``Granularity/everyBlock``) and counting gradient sums with its own ``GradientSums``: an
+/// independent walk of the full graph, which the tests hold equal to the ``CostField/trainingFlops`` totals of
+/// ``CostReport`` and ``TotalsEvaluator`` (distinct blocks priced once and multiplied).
+public struct TrainingTotals: LayerSink, Sendable {
   public private(set) var cost = TrainingCost()
   /// The node index of the input clip, the one tensor that needs no gradient.
   private var clipIndex: Int? = nil
+  private var sums = GradientSums()
 
   public init() {}
 
@@ -22,7 +23,8 @@ public struct TrainingTotals: LayerSink, Hashable, Sendable {
   public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
     if TrainingFormulas.isClip(node) { clipIndex = node.index }
     let needsGradient = node.inputs.first.map { $0 != clipIndex } ?? false
-    let one = try TrainingFormulas.cost(of: node, inputNeedsGradient: needsGradient)
+    let one = try TrainingFormulas.cost(
+      of: node, inputNeedsGradient: needsGradient, gradientSums: try sums.run(node))
     try add(one, copies: node.repeatCount, path: node.path)
   }
 
@@ -46,12 +48,14 @@ public struct TrainingTotals: LayerSink, Hashable, Sendable {
   /// One ``TrainingCost`` per node of `graph`, in execution order.
   public static func rows(_ graph: LayerGraph) throws(ConfigurationError) -> [TrainingCost] {
     var clipIndex: Int? = nil
+    var sums = GradientSums()
     var rows: [TrainingCost] = []
     rows.reserveCapacity(graph.nodes.count)
     for node in graph.nodes {
       if TrainingFormulas.isClip(node) { clipIndex = node.index }
       let needsGradient = node.inputs.first.map { $0 != clipIndex } ?? false
-      rows.append(try TrainingFormulas.cost(of: node, inputNeedsGradient: needsGradient))
+      rows.append(
+        try TrainingFormulas.cost(of: node, inputNeedsGradient: needsGradient, gradientSums: try sums.run(node)))
     }
     return rows
   }

@@ -36,10 +36,11 @@ struct TrainingBackward {
     source != graph.input.index || inputGradient
   }
 
-  /// Adds `gradient` to the gradient of node `source`'s output.
-  private mutating func deliver(_ gradient: Tensor, to source: Int) {
+  /// Adds `gradient` to the gradient of node `source`'s output. Where a later reader of `source` delivered first,
+  /// the addition is counted in `counter`, the delivering node's.
+  private mutating func deliver(_ gradient: Tensor, to source: Int, _ counter: inout TrainingCounter) {
     if var sum = gradients.removeValue(forKey: source) {
-      BackwardPooling.accumulate(&sum, gradient, &rows[source].counter)
+      BackwardPooling.accumulate(&sum, gradient, &counter)
       gradients[source] = sum
     } else {
       gradients[source] = gradient
@@ -58,14 +59,14 @@ struct TrainingBackward {
     case .convolution(let conv):
       let w = try TrainingForward.layerWeights(weights, node, conv.hasBias)
       if needsGradient(sources[0]) {
-        deliver(BackwardConvolution.inputGradient(dy, input: x.shape, conv, w.weight, &c), to: sources[0])
+        deliver(BackwardConvolution.inputGradient(dy, input: x.shape, conv, w.weight, &c), to: sources[0], &c)
       }
       let (dw, db) = BackwardConvolution.weightGradient(dy, x, conv, hasBias: conv.hasBias, &c)
       store(node, dw, db)
     case .linear(let linear):
       let w = try TrainingForward.layerWeights(weights, node, linear.hasBias)
       if needsGradient(sources[0]) {
-        deliver(BackwardLinear.inputGradient(dy, input: x.shape, linear, w.weight, &c), to: sources[0])
+        deliver(BackwardLinear.inputGradient(dy, input: x.shape, linear, w.weight, &c), to: sources[0], &c)
       }
       let (dw, db) = BackwardLinear.weightGradient(dy, x, linear, hasBias: linear.hasBias, &c)
       store(node, dw, db)
@@ -73,26 +74,26 @@ struct TrainingBackward {
       let (scale, _) = try TrainingForward.normWeights(weights, node)
       let (dx, dScale, dShift) = BackwardNorm.backward(dy, x, scale: scale, forward.statistics[node.index]!, &c)
       store(node, dScale, dShift)
-      deliver(dx, to: sources[0])
+      deliver(dx, to: sources[0], &c)
     case .relu:
-      deliver(BackwardActivations.reluBackward(dy, output: output, &c), to: sources[0])
+      deliver(BackwardActivations.reluBackward(dy, output: output, &c), to: sources[0], &c)
     case .swish:
-      deliver(BackwardActivations.swishBackward(dy, input: x, &c), to: sources[0])
+      deliver(BackwardActivations.swishBackward(dy, input: x, &c), to: sources[0], &c)
     case .sigmoid:
-      deliver(BackwardActivations.sigmoidBackward(dy, output: output, &c), to: sources[0])
+      deliver(BackwardActivations.sigmoidBackward(dy, output: output, &c), to: sources[0], &c)
     case .globalAveragePool, .positionMean:
-      deliver(BackwardPooling.rowMeanBackward(dy, input: x.shape, &c), to: sources[0])
+      deliver(BackwardPooling.rowMeanBackward(dy, input: x.shape, &c), to: sources[0], &c)
     case .averagePool(let kernel):
-      deliver(BackwardPooling.averagePoolBackward(dy, input: x.shape, kernel: kernel, &c), to: sources[0])
+      deliver(BackwardPooling.averagePoolBackward(dy, input: x.shape, kernel: kernel, &c), to: sources[0], &c)
     case .channelScale:
       let (dx, dGate) = BackwardPooling.channelScaleBackward(dy, x, try forward.argument(node, 1), &c)
-      deliver(dx, to: sources[0])
-      deliver(dGate, to: sources[1])
+      deliver(dx, to: sources[0], &c)
+      deliver(dGate, to: sources[1], &c)
     case .residualAdd:
-      deliver(dy, to: sources[0])
-      deliver(dy, to: sources[1])
+      deliver(dy, to: sources[0], &c)
+      deliver(dy, to: sources[1], &c)
     case .softmax:
-      deliver(BackwardLoss.softmaxBackward(dy, output: output, &c), to: sources[0])
+      deliver(BackwardLoss.softmaxBackward(dy, output: output, &c), to: sources[0], &c)
     }
   }
 

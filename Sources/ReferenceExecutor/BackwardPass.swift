@@ -8,7 +8,8 @@ import X3DModel
 /// then the mean over positions): `L = −(1/N)·Σₙ log pₙ,ᵧₙ`, what PyTorch computes as
 /// `nll_loss(log(model(x)), labels)` on pytorchvideo's X3D (and, at the training crop where one position remains,
 /// `cross_entropy` on the class scores). Every node counts what its kernels did into its row of the tally; the
-/// gradient of a tensor read by several nodes is summed as it arrives, counted on the node that produced it.
+/// gradient of a tensor read by several nodes is summed as it arrives, counted on the reader whose contribution is
+/// added (every reader but the last: backward runs the readers in reverse).
 public struct TrainingStep: Sendable {
   public let graph: LayerGraph
   public let weights: ModelWeights

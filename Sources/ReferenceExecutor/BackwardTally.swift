@@ -16,6 +16,10 @@ public struct TrainingCounter: Sendable, Equatable {
 
   public init() {}
 
+  /// The `flops` convention of the step: two per multiply-add plus the elementwise work, forward and backward (the
+  /// executor's side of the `training_flops` cost field).
+  public var flops: Int { 2 * (forwardMACs + inputGradientMACs + weightGradientMACs) + forwardFlops + backwardFlops }
+
   public static func + (a: Self, b: Self) -> Self {
     var sum = a
     sum.forwardMACs += b.forwardMACs

@@ -13,6 +13,7 @@ enum StoreMigrations {
     ("v3-views", ViewsMigration.body),
     ("v4-cost-fields-traffic-training", CostFieldsMigration.body),
     ("v5-configs-unindexed-keys", UnindexedKeysMigration.body),
+    ("v6-training-flops", TrainingFlopsMigration.body),
   ]
 
   /// The schema version this build writes and understands.

@@ -8,10 +8,13 @@ struct TrainingAgreementView {
 
   func render(quiet: Bool) -> String {
     let quantities = TrainingAgreement.quantities
+    let field = agreement.trainingFlopsTotal != nil
     var table = TextTable(
-      [("node", .left), ("kind", .left)] + quantities.map { ($0.name, .right) } + [("check", .left)])
+      [("node", .left), ("kind", .left)] + quantities.map { ($0.name, .right) }
+        + (field ? [("training_flops", .right)] : []) + [("check", .left)])
     for row in agreement.rows {
-      let pairs = quantities.map { (row.executor[keyPath: $0.executor], row.formula[keyPath: $0.formula]) }
+      var pairs = quantities.map { (row.executor[keyPath: $0.executor], row.formula[keyPath: $0.formula]) }
+      if let flops = row.trainingFlops { pairs.append((row.executor.flops, flops)) }
       let differs = pairs.contains { $0.0 != $0.1 }
       if !quiet || differs {
         table.append([row.path, row.kind] + pairs.map(Self.cell) + [differs ? "DIFFERS" : "ok"])
@@ -23,6 +26,13 @@ struct TrainingAgreementView {
       let expected = agreement.formulaTotal[keyPath: quantity.formula]
       totals.append([
         quantity.name, Quantity.grouped(observed), Quantity.grouped(expected),
+        observed == expected ? "ok" : "DIFFERS",
+      ])
+    }
+    if let expected = agreement.trainingFlopsTotal {
+      let observed = agreement.executorTotal.flops
+      totals.append([
+        "training_flops (cost field)", Quantity.grouped(observed), Quantity.grouped(expected),
         observed == expected ? "ok" : "DIFFERS",
       ])
     }

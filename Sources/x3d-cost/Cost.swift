@@ -37,6 +37,26 @@ extension X3DCost {
         valueName: "NAME|FILE"))
     var hardware: String?
 
+    @Option(
+      help: "The memory of one training step (docs/training.md) with this optimizer: sgd, momentum, adam or adamw.")
+    var optimizer: String?
+
+    @Option(help: "The training step's mixed precision: none, bf16 or f16 (with the step's memory).")
+    var amp: String?
+
+    @Option(help: "The training step's activation checkpointing: none, block or stage (with the step's memory).")
+    var checkpoint: String?
+
+    /// The step's memory when any of `--optimizer`, `--amp`, `--checkpoint` is given (defaults adamw, none, none).
+    func trainingStep(_ configuration: ModelConfiguration) throws -> TrainingStepMemory? {
+      guard optimizer != nil || amp != nil || checkpoint != nil else { return nil }
+      let chosen: TrainingOptimizer = try FitRequest.choice(optimizer ?? "adamw", "--optimizer")
+      let precision: MixedPrecision = try FitRequest.choice(amp ?? "none", "--amp")
+      let checkpointing: Checkpointing = try FitRequest.choice(checkpoint ?? "none", "--checkpoint")
+      return try TrainingStepMemory(
+        configuration, optimizer: chosen, precision: precision, checkpointing: checkpointing)
+    }
+
     func validate() throws {
       if let views, TestViews(views) == nil {
         throw UsageError("--views '\(views)' is not CLIPSxCROPS with each from 1 to 1000 (e.g. 10x3)")
@@ -45,11 +65,13 @@ extension X3DCost {
 
     func run() throws {
       let configuration = try model.resolve()
+      let trainingStep = try trainingStep(configuration)
       let report = try CostReport(
         configuration, elementType: dtype, perLayer: perLayer || perStage || hardware != nil)
       var view = CostView(
         report: report, preset: model.preset, convention: convention, perLayer: perLayer, perStage: perStage,
         views: views.flatMap(TestViews.init))
+      view.trainingStep = trainingStep
       if let hardware {
         view.latency = try LatencyColumns(report: report, profile: try HardwareProfile.load(hardware))
       }

@@ -5,8 +5,9 @@ import SweepStore
 /// disagree: every column is a JSON key with the JSON name, every value a plain number (no separators, no units)
 /// or a word; shapes and kernel triples are joined with `x` (`1x3x16x224x224`).
 ///
-/// - without `--per-layer` or `--per-stage`: one row, the `config` keys, the `totals` keys and with `--views` the
-///   `views` keys prefixed `views_`;
+/// - without `--per-layer` or `--per-stage`: one row, the `config` keys, the flat `totals` keys, with `--views` the
+///   `views` keys prefixed `views_`, and with training options the `totals.training.step_memory` keys prefixed
+///   `training_step_`;
 /// - with `--per-stage`: one row per stage, the `stages` keys;
 /// - with `--per-layer`: one row per node, every `layers` key. The totals are not in that table: MACs,
 ///   parameters, BN elements, activations and FLOPs are the column sums; the memory totals are in the one-row
@@ -28,8 +29,11 @@ struct CostCSV {
       records = object["stages"] as? [[String: Any]] ?? []
     } else {
       let config = object["config"] as? [String: Any] ?? [:]
-      let totals = object["totals"] as? [String: Any] ?? [:]
+      var totals = object["totals"] as? [String: Any] ?? [:]
+      // `totals.training` repeats the flat `training_*` keys; its step memory becomes `training_step_*` columns.
+      let training = totals.removeValue(forKey: "training") as? [String: Any] ?? [:]
       var record = config.merging(totals) { first, _ in first }
+      for (key, value) in training["step_memory"] as? [String: Any] ?? [:] { record["training_step_" + key] = value }
       // `--views`: its keys with the prefix `views_` (`views_count`, `views_macs_per_video`).
       for (key, value) in object["views"] as? [String: Any] ?? [:] { record["views_" + key] = value }
       records = [record]

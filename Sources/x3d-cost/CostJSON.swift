@@ -37,13 +37,15 @@ struct CostJSON: Encodable {
     var pool_kernel: [Int]
   }
 
-  /// `fields` of `costs`, each under its ``CostField/name``.
+  /// `fields` of `costs`, each under its ``CostField/name`` (and, for `totals`, the nested `training` object).
   struct Fields: Encodable {
     var costs: CostVector
     var fields: [CostField]
+    var training: TrainingJSON? = nil
     func encode(to encoder: Encoder) throws {
       var container = encoder.container(keyedBy: Key.self)
       for field in fields { try container.encode(costs[field], forKey: Key(stringValue: field.name)!) }
+      if let training { try container.encode(training, forKey: Key(stringValue: "training")!) }
     }
   }
 
@@ -123,7 +125,9 @@ struct CostJSON: Encodable {
       test_crop: c.evaluatedCrop, sampling_rate: c.samplingRate, width_factor: c.widthFactor,
       depth_factor: c.depthFactor, bottleneck_factor: c.bottleneckFactor, classes: c.classes, batch: c.batch,
       dtype: report.elementType.rawValue, impl: c.implementation.rawValue)
-    totals = Fields(costs: report.totals, fields: CostField.networkTotals)
+    totals = Fields(
+      costs: report.totals, fields: CostField.networkTotals,
+      training: TrainingJSON(report.totals, stepMemory: view.trainingStep))
     headline = Headline(
       convention: view.convention.rawValue, value: view.convention.value(of: report.totals),
       label: view.convention.label)

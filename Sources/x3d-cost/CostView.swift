@@ -14,6 +14,8 @@ struct CostView {
   var latency: LatencyColumns? = nil
   /// Multi-view testing: costs per video are the costs per view × views.
   var views: TestViews? = nil
+  /// `--optimizer`, `--amp`, `--checkpoint`: the memory of one training step.
+  var trainingStep: TrainingStepMemory? = nil
 
   func render(_ format: OutputFormat) throws -> String {
     switch format {
@@ -30,6 +32,7 @@ struct CostView {
     out += "\n" + architectureTable().render(format)
     out += "\n" + totalsTable().render(format)
     if let views { out += "\n" + viewsTable(views).render(format) }
+    if let trainingStep { out += "\n" + trainingStepTable(trainingStep).render(format) }
     if perStage { out += "\n" + stageTable().render(format) }
     if perLayer { out += "\n" + layerTable().render(format) }
     return out
@@ -94,6 +97,28 @@ struct CostView {
       ])
     }
     for row in latency?.totalRows ?? [] { table.append(row) }
+    return table
+  }
+
+  /// The parts of one training step's memory (docs/training.md).
+  private func trainingStepTable(_ m: TrainingStepMemory) -> TextTable {
+    var table = TextTable([
+      (
+        "training step, batch \(report.configuration.batch), \(m.optimizer.rawValue), amp \(m.precision.rawValue), "
+          + "checkpoint \(m.checkpointing.rawValue)", .left
+      ), ("bytes", .right), ("", .right),
+    ])
+    let rows: [(String, Int)] = [
+      ("parameters", m.parameterBytes), ("master weights", m.masterWeightBytes),
+      ("optimizer state", m.optimizerStateBytes), ("parameter gradients", m.gradientBytes),
+      ("saved activations", m.savedActivationBytes), ("* peak (\(m.peakAt))", m.peakBytes),
+      ("  gradients at the peak", m.peakGradientBytes), ("  saved at the peak", m.peakSavedBytes),
+      ("  activation gradients and transients at the peak", m.peakTransientBytes),
+    ]
+    for (label, bytes) in rows { table.append([label, Quantity.grouped(bytes), Quantity.bytes(bytes)]) }
+    if m.checkpointing != .none {
+      table.append(["recomputed multiply-adds", Quantity.grouped(m.recomputedMACs), Quantity.decimal(m.recomputedMACs)])
+    }
     return table
   }
 

@@ -76,7 +76,9 @@ extension X3DCost.Verify {
     let clip = try ExecutorSetup.clip(graph, file: nil, seed: seed)
     let labels = (0..<configuration.batch).map { $0 % configuration.classes }
     let step = try TrainingStep(graph: graph, weights: weights).run(clip, labels: labels)
-    let agreement = TrainingAgreement(graph: graph, expected: try TrainingTotals.rows(graph), tally: step.tally)
+    let costRows = try CostReport(configuration, perLayer: true).layers.map { $0.cost[.trainingFlops] }
+    let agreement = TrainingAgreement(
+      graph: graph, expected: try TrainingTotals.rows(graph), tally: step.tally, trainingFlops: costRows)
     print(ExecutorSetup.summary(configuration, weights: weights, backend: .reference, threads: 1))
     print("training step: loss \(step.loss) on labels n mod \(configuration.classes)")
     print(TrainingAgreementView(agreement).render(quiet: quiet), terminator: "")

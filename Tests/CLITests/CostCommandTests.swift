@@ -114,7 +114,7 @@ struct CostCommandTests {
     let lines = result.standardOutput.components(separatedBy: "\r\n")
     #expect(
       lines[0] == "name,kind,stage,activations,bn_elements,bytes_read,bytes_written,flops,groups,input_shape,kernel,"
-        + "macs,output_elements,output_shape,padding,params,stride,training_input_gradient_macs,training_macs,"
+        + "macs,output_elements,output_shape,padding,params,stride,training_flops,training_input_gradient_macs,training_macs,"
         + "training_weight_gradient_macs")
     #expect(lines[2].hasPrefix("s1.pathway0_stem.conv_xy,conv,stem,"))
     #expect(lines[2].contains(",1x3x1x112x112,"))

@@ -18,12 +18,12 @@ struct CostFieldTests {
       CostField.networkTotals.map(\.name) == [
         "macs", "conv_macs", "linear_macs", "fvcore_flops", "flops", "params", "params_no_bn", "bn_elements",
         "activations", "inference_peak_bytes", "training_activation_bytes", "bytes_read", "bytes_written",
-        "training_macs", "training_input_gradient_macs", "training_weight_gradient_macs",
+        "training_macs", "training_input_gradient_macs", "training_weight_gradient_macs", "training_flops",
       ])
     #expect(
       CostField.perLayer.map(\.name) == [
         "macs", "flops", "params", "bn_elements", "activations", "output_elements", "bytes_read", "bytes_written",
-        "training_macs", "training_input_gradient_macs", "training_weight_gradient_macs",
+        "training_macs", "training_input_gradient_macs", "training_weight_gradient_macs", "training_flops",
       ])
     #expect(CostField.peaks == [.inferencePeakBytes])
   }

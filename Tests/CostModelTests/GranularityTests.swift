@@ -26,13 +26,20 @@ struct GranularityTests {
         // Rows of repeated blocks are block j−2's rows renumbered: each node must be the one the builder emits
         // node by node (index, path, inputs, shapes, consumers), and each cost what the formula table says.
         #expect(rows.map(\.node) == (try LayerGraph(configuration)).nodes, "\(configuration)")
-        #expect(
-          try rows.allSatisfy {
-            try CostFormulas.cost(of: $0.node, elementType: elementType, readsClip: $0.node.inputs.first == 0)
-              == $0.cost
-          })
+        // The gradient sums of training_flops from a walk of the full graph of its own (``GradientSums``).
+        var sums = GradientSums()
+        var formulaRows = 0
+        for row in rows
+        where try CostFormulas.cost(
+          of: row.node, elementType: elementType, readsClip: row.node.inputs.first == 0,
+          gradientSums: sums.run(row.node)) == row.cost
+        {
+          formulaRows += 1
+        }
+        #expect(formulaRows == rows.count, "\(configuration)")
         #expect(rows.reduce(0) { $0 + $1.cost[.macs] } == fast[.macs])
         #expect(rows.reduce(0) { $0 + $1.cost[.flops] } == fast[.flops])
+        #expect(rows.reduce(0) { $0 + $1.cost[.trainingFlops] } == fast[.trainingFlops])
       }
     }
   }

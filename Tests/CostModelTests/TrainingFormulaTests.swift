@@ -100,6 +100,37 @@ struct TrainingFormulaTests {
     }
   }
 
+  @Test("training_flops: per node as TrainingTotals' rows, summed as both totals paths and TrainingTotals")
+  func trainingFlopsField() throws {
+    var generator = SplitMix(seed: 12)
+    var configurations = Self.configurations
+    for _ in 0..<40 {
+      configurations.append(
+        try ModelConfiguration(
+          frames: generator.int(1...16), crop: generator.int(24...300), widthFactor: generator.double(0.3...4.5),
+          depthFactor: generator.double(0.2...6), bottleneckFactor: generator.double(0.8...4),
+          classes: generator.int(1...1000), batch: generator.int(1...4),
+          implementation: ImplementationVariant.allCases[generator.int(0...2)]))
+    }
+    var evaluator = TotalsEvaluator()
+    for configuration in configurations {
+      let report = try CostReport(configuration, perLayer: true)
+      let rows = try TrainingTotals.rows(try LayerGraph(configuration))
+      #expect(report.layers.count == rows.count)
+      #expect(
+        zip(report.layers, rows).allSatisfy {
+          $0.cost[.trainingFlops] == $1.flops && $0.cost[.trainingMacs] == $1.macs
+        }, "\(configuration)")
+      let independent = try TrainingTotals(configuration).cost.flops
+      #expect(report.layers.reduce(0) { $0 + $1.cost[.trainingFlops] } == independent, "\(configuration)")
+      #expect(report.totals[.trainingFlops] == independent)
+      #expect(try CostReport.totals(configuration)[.trainingFlops] == independent, "\(configuration)")
+      #expect(try evaluator.totals(configuration)[.trainingFlops] == independent, "\(configuration)")
+    }
+    // X3D-M, batch 1 (docs/training.md).
+    #expect(try CostReport.totals(ModelConfiguration(preset: .m))[.trainingFlops] == 30_137_291_172)
+  }
+
   @Test("every gradient is as large as its forward, except the clip's, which is not computed")
   func closedForm() throws {
     let configuration = try ModelConfiguration(preset: .m)
@@ -126,7 +157,8 @@ struct TrainingFormulaTests {
       case .batchNorm:
         let elements = try node.inputShape.elementCount()
         #expect(row.forwardElementwiseFlops == 6 * elements)
-        #expect(row.backwardElementwiseFlops == 11 * elements + (node.consumerCount - 1) * elements)
+        // A BatchNorm reads a convolution's output, which nothing else reads: no gradient sums.
+        #expect(row.backwardElementwiseFlops == 11 * elements)
       default:
         break
       }
@@ -141,14 +173,17 @@ struct TrainingFormulaTests {
     ])
   func elementwise(_ kind: LayerKind, _ forward: Int, _ backward: Int) throws {
     let shape = TensorShape(batch: 2, channels: 5, frames: 3, height: 4, width: 7)
-    for consumers in [1, 2] {
+    for (consumers, sums) in [(1, 0), (2, 0), (1, 840), (3, 1680)] {
       let node = LayerNode(
         index: 4, path: NodePath(stage: .head, component: .softmax), kind: kind, inputs: .one(3), inputShape: shape,
         outputShape: shape, consumerCount: consumers, repeatCount: 1)
-      let cost = try TrainingFormulas.cost(of: node, inputNeedsGradient: true)
+      let cost = try TrainingFormulas.cost(of: node, inputNeedsGradient: true, gradientSums: sums)
       #expect(cost.forwardElementwiseFlops == forward * 840)
-      #expect(cost.backwardElementwiseFlops == backward * 840 + (consumers - 1) * 840)
+      // The gradient sums are the reader's, whatever the node's own readers.
+      #expect(cost.backwardElementwiseFlops == backward * 840 + sums)
       #expect(cost.macs == 0)
+      let flops = try TrainingFormulas.flops(of: node, input: 840, output: 840, trainingMACs: 0, gradientSums: sums)
+      #expect(flops == cost.flops)
     }
   }
 
@@ -158,6 +193,8 @@ struct TrainingFormulaTests {
     let node = LayerNode(
       index: 1, path: NodePath(stage: .head, component: .conv5), kind: .batchNorm, inputs: .one(0),
       inputShape: huge, outputShape: huge, consumerCount: 1, repeatCount: 1)
-    #expect(throws: ConfigurationError.self) { try TrainingFormulas.cost(of: node, inputNeedsGradient: true) }
+    #expect(throws: ConfigurationError.self) {
+      try TrainingFormulas.cost(of: node, inputNeedsGradient: true, gradientSums: 0)
+    }
   }
 }
