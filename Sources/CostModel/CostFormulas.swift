@@ -49,6 +49,8 @@ public enum CostFormulas {
     traffic.elementBytes = elementType.byteCount
     traffic.elementsWritten = output
     traffic.activationElementsRead = input
+    // The kind's elementwise FLOPs of a training step (``TrainingFormulas``' table), forward and backward.
+    var step = (forward: 0, backward: 0)
     switch node.kind {
     case .input:
       traffic.activationElementsRead = 0
@@ -65,6 +67,7 @@ public enum CostFormulas {
       cost[.flops] = try checked.sum(checked.product(2, macs), conv.hasBias ? output : 0)
       traffic.activationElementsRead = try MemoryTraffic.positionsRead(by: conv, node, checked)
       traffic.parameterElementsRead = cost[.params]
+      step = TrainingFormulas.bias(conv.hasBias, output: output)
     case .linear(let linear):
       let macs = try checked.product(output, linear.inFeatures)
       cost[.params] = try checked.sum(
@@ -75,6 +78,7 @@ public enum CostFormulas {
       cost[.activations] = output
       cost[.flops] = try checked.sum(checked.product(2, macs), linear.hasBias ? output : 0)
       traffic.parameterElementsRead = cost[.params]
+      step = TrainingFormulas.bias(linear.hasBias, output: output)
     case .batchNorm:
       // γ and β are parameters of the model zoos, not of the paper; fvcore charges 2 per normalised element.
       cost[.params] = try checked.product(2, node.inputShape.channels)
@@ -82,26 +86,35 @@ public enum CostFormulas {
       cost[.flops] = try checked.product(2, input)
       // γ, β, running mean and running variance.
       traffic.parameterElementsRead = try checked.product(2, cost[.params])
+      step = try TrainingFormulas.batchNorm(input: input, checked)
     case .relu:
       cost[.flops] = output
+      step = TrainingFormulas.relu(output: output)
     case .channelScale:
       cost[.flops] = output
       traffic.activationElementsRead = try checked.sum(
         input, checked.product(node.inputShape.batch, node.inputShape.channels))
+      step = try TrainingFormulas.channelScale(output: output, checked)
     case .residualAdd:
       cost[.flops] = output
       traffic.activationElementsRead = try checked.product(2, input)
+      step = TrainingFormulas.residualAdd(output: output)
     case .sigmoid:
       cost[.flops] = try checked.product(4, output)
+      step = try TrainingFormulas.sigmoid(output: output, checked)
     case .swish:
       cost[.flops] = try checked.product(5, output)
+      step = try TrainingFormulas.swish(output: output, checked)
     case .softmax:
       cost[.flops] = try checked.product(3, output)
+      step = try TrainingFormulas.softmax(output: output, checked)
     case .globalAveragePool, .positionMean:
       cost[.flops] = input
+      step = TrainingFormulas.mean(input: input)
     case .averagePool(let kernel):
       cost[.flops] = try checked.product(output, kernel.volume)
       traffic.activationElementsRead = try MemoryTraffic.positionsRead(by: kernel, node, checked)
+      step = try TrainingFormulas.averagePool(output: output, window: kernel.volume, checked)
     }
     (cost[.bytesRead], cost[.bytesWritten]) = try traffic.checkedBytes(checked)
     // A training step: the forward multiply-adds and their two gradients (``TrainingFormulas``).
@@ -111,7 +124,7 @@ public enum CostFormulas {
     // `training_macs` is derived (``CostField/derivation``); it must fit for the node, as for the network.
     let trainingMACs = try checked.sum(cost[.macs], checked.sum(gradients.input, gradients.weight))
     cost[.trainingFlops] = try TrainingFormulas.flops(
-      of: node, input: input, output: output, trainingMACs: trainingMACs, gradientSums: gradientSums)
+      of: node, step: step, trainingMACs: trainingMACs, gradientSums: gradientSums, checked)
     return (cost, traffic)
   }
 }

@@ -59,10 +59,7 @@ public struct LiveMemory: Sendable {
 
   /// Total saved bytes, counting the tensors still live (the network's output).
   public var trainingBytes: Int {
-    var total = savedBytes
-    var live = live
-    live.forEach { total += $0.saved ? $0.bytes * $0.copies : 0 }
-    return total
+    savedBytes + live.sum { $0.saved ? $0.bytes * $0.copies : 0 }
   }
 
   /// One reader of node `index`'s output has run (and keeps it for backward when `saved`). Returns the tensor's

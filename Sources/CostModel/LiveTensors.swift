@@ -96,15 +96,15 @@ struct LiveTensors {
   }
 
   /// Calls `body` on every live tensor.
+  /// `Σ transform(tensor)` over the live tensors, reading them in place.
   @inline(__always)
-  mutating func forEach(_ body: (LiveTensor) -> Void) {
-    if isSpilled {
-      spilled.forEach(body)
-      return
-    }
-    let count = count
-    withStorage { tensors in
-      for position in 0..<count { body(tensors[position]) }
+  func sum(_ transform: (LiveTensor) -> Int) -> Int {
+    if isSpilled { return spilled.reduce(0) { $0 + transform($1) } }
+    return withUnsafeBytes(of: storage) { raw in
+      let tensors = raw.assumingMemoryBound(to: LiveTensor.self)
+      var total = 0
+      for position in 0..<count { total += transform(tensors[position]) }
+      return total
     }
   }
 

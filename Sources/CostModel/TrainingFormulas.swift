@@ -64,40 +64,72 @@ public enum TrainingFormulas {
     throws(ConfigurationError) -> (forward: Int, backward: Int)
   {
     let checked = Checked(path: node.path)
-    var forward = 0
-    var backward = 0
+    let step: (forward: Int, backward: Int)
     switch node.kind {
-    case .input:
-      break
-    case .convolution(let conv):
-      (forward, backward) = conv.hasBias ? (output, output) : (0, 0)
-    case .linear(let linear):
-      (forward, backward) = linear.hasBias ? (output, output) : (0, 0)
-    case .batchNorm:
-      forward = try checked.product(6, input)
-      backward = try checked.product(11, input)
-    case .relu:
-      (forward, backward) = (output, output)
-    case .swish:
-      forward = try checked.product(5, output)
-      backward = try checked.product(9, output)
-    case .sigmoid:
-      forward = try checked.product(4, output)
-      backward = try checked.product(3, output)
-    case .globalAveragePool, .positionMean:
-      (forward, backward) = (input, input)
-    case .averagePool(let kernel):
-      forward = try checked.product(output, kernel.volume)
-      backward = try checked.product(output, kernel.volume + 1)
-    case .channelScale:
-      forward = output
-      backward = try checked.product(3, output)
-    case .residualAdd:
-      forward = output
-    case .softmax:
-      forward = try checked.product(5, output)
-      backward = try checked.product(4, output)
+    case .input: step = (0, 0)
+    case .convolution(let conv): step = bias(conv.hasBias, output: output)
+    case .linear(let linear): step = bias(linear.hasBias, output: output)
+    case .batchNorm: step = try batchNorm(input: input, checked)
+    case .relu: step = relu(output: output)
+    case .swish: step = try swish(output: output, checked)
+    case .sigmoid: step = try sigmoid(output: output, checked)
+    case .globalAveragePool, .positionMean: step = mean(input: input)
+    case .averagePool(let kernel): step = try averagePool(output: output, window: kernel.volume, checked)
+    case .channelScale: step = try channelScale(output: output, checked)
+    case .residualAdd: step = residualAdd(output: output)
+    case .softmax: step = try softmax(output: output, checked)
     }
+    return try withSumsAndLoss(step, of: node, gradientSums: gradientSums, checked)
+  }
+
+  // The rows of the table's elementwise columns, one function per kind, so that ``CostFormulas``' one switch over
+  // the kinds can call them too.
+  @inline(__always)
+  static func bias(_ hasBias: Bool, output: Int) -> (forward: Int, backward: Int) {
+    hasBias ? (output, output) : (0, 0)
+  }
+  @inline(__always)
+  static func batchNorm(input: Int, _ checked: Checked) throws(ConfigurationError) -> (forward: Int, backward: Int) {
+    (try checked.product(6, input), try checked.product(11, input))
+  }
+  @inline(__always)
+  static func relu(output: Int) -> (forward: Int, backward: Int) { (output, output) }
+  @inline(__always)
+  static func swish(output: Int, _ checked: Checked) throws(ConfigurationError) -> (forward: Int, backward: Int) {
+    (try checked.product(5, output), try checked.product(9, output))
+  }
+  @inline(__always)
+  static func sigmoid(output: Int, _ checked: Checked) throws(ConfigurationError) -> (forward: Int, backward: Int) {
+    (try checked.product(4, output), try checked.product(3, output))
+  }
+  @inline(__always)
+  static func mean(input: Int) -> (forward: Int, backward: Int) { (input, input) }
+  @inline(__always)
+  static func averagePool(output: Int, window: Int, _ checked: Checked) throws(ConfigurationError) -> (
+    forward: Int, backward: Int
+  ) {
+    (try checked.product(output, window), try checked.product(output, window + 1))
+  }
+  @inline(__always)
+  static func channelScale(output: Int, _ checked: Checked) throws(ConfigurationError) -> (
+    forward: Int, backward: Int
+  ) {
+    (output, try checked.product(3, output))
+  }
+  @inline(__always)
+  static func residualAdd(output: Int) -> (forward: Int, backward: Int) { (output, 0) }
+  @inline(__always)
+  static func softmax(output: Int, _ checked: Checked) throws(ConfigurationError) -> (forward: Int, backward: Int) {
+    (try checked.product(5, output), try checked.product(4, output))
+  }
+
+  /// A kind's elementwise FLOPs `step` plus the node's gradient sums (backward) and, on the network's output node,
+  /// the loss (both ways).
+  @inline(__always)
+  static func withSumsAndLoss(
+    _ step: (forward: Int, backward: Int), of node: LayerNode, gradientSums: Int, _ checked: Checked
+  ) throws(ConfigurationError) -> (forward: Int, backward: Int) {
+    var (forward, backward) = step
     backward = try checked.sum(backward, gradientSums)
     if node.consumerCount == 0 {
       let loss = try checked.product(2, node.outputShape.batch)
@@ -116,6 +148,16 @@ public enum TrainingFormulas {
   {
     let checked = Checked(path: node.path)
     let (forward, backward) = try elementwise(of: node, input: input, output: output, gradientSums: gradientSums)
+    return try checked.sum(checked.product(2, trainingMACs), checked.sum(forward, backward))
+  }
+
+  /// ``flops(of:input:output:trainingMACs:gradientSums:)`` given the kind's elementwise row `step` (one of the
+  /// functions above), for a caller that has already switched over the node's kind.
+  @inline(__always)
+  static func flops(
+    of node: LayerNode, step: (forward: Int, backward: Int), trainingMACs: Int, gradientSums: Int, _ checked: Checked
+  ) throws(ConfigurationError) -> Int {
+    let (forward, backward) = try withSumsAndLoss(step, of: node, gradientSums: gradientSums, checked)
     return try checked.sum(checked.product(2, trainingMACs), checked.sum(forward, backward))
   }
 
