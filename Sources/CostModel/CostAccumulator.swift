@@ -4,7 +4,7 @@ import X3DModel
 /// the graph (``FullGraphSink`` keeps rows around one).
 public struct CostAccumulator: LayerSink, Sendable {
   /// The sums so far; the memory figures are filled in when ``totals`` is read.
-  private var sums = CostTotals()
+  private(set) var sums = CostTotals()
   private var memory: LiveMemory
   /// The index of the input clip once received (a segment's stand-in input is not the clip).
   private var clipIndex = -1
@@ -54,10 +54,12 @@ public struct CostAccumulator: LayerSink, Sendable {
   mutating func add(_ cost: LayerCost, copies: Int, _ path: NodePath) throws(ConfigurationError) {
     switch copies {
     case 0: return  // a segment's stand-in input
-    case 1: if sums.addOverflowed(cost) { throw Self.overflow(path) }
-    default: if !sums.add(cost, copies: copies) { throw Self.overflow(path) }
+    case 1:
+      let union = sums.addReturningUnion(cost)
+      if union < 0 || (union >= 1 << 61 && !sums.derivedFieldsFit) { throw Self.overflow(path) }
+    default:
+      if !sums.add(cost, copies: copies) || !sums.derivedFieldsFit { throw Self.overflow(path) }
     }
-    if !sums.derivedFieldsFit { throw Self.overflow(path) }
   }
 
   @inline(never)

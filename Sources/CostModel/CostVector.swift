@@ -207,56 +207,28 @@ public struct CostVector: Hashable, Sendable {
     return (sum, o1 || o2)
   }
 
-  /// `self + other` with wrapping adds; returns whether a lane overflowed (then `self` is garbage). Every count is
-  /// below 2^63, so a sum overflows exactly when it sets its sign bit.
+  /// `self + other` with wrapping adds; returns the bitwise OR of the resulting lanes. Every count is below 2^63, so
+  /// a lane overflowed exactly when the OR is negative (then `self` is garbage); below 2^61 it also says every
+  /// derived field fits (each is a sum of at most three lanes, one doubled: ``derivedFieldsFit``).
   @inlinable @inline(__always)
-  public mutating func addOverflowed(_ other: CostVector) -> Bool {
-    var signs = CostVector()
-    addTrackingSigns(other, signs: &signs)
-    return signs.hasNegativeLane
-  }
-
-  /// `self + other` with wrapping adds, each partial sum OR-ed into `signs`: with every count below 2^63, a lane
-  /// that overflowed leaves its sign bit set in `signs` (``hasNegativeLane``).
-  @inlinable @inline(__always)
-  public mutating func addTrackingSigns(_ other: CostVector, signs: inout CostVector) {
+  public mutating func addReturningUnion(_ other: CostVector) -> Int {
     lanes.0 &+= other.lanes.0
-    signs.lanes.0 |= lanes.0
     lanes.1 &+= other.lanes.1
-    signs.lanes.1 |= lanes.1
     lanes.2 &+= other.lanes.2
-    signs.lanes.2 |= lanes.2
     lanes.3 &+= other.lanes.3
-    signs.lanes.3 |= lanes.3
     lanes.4 &+= other.lanes.4
-    signs.lanes.4 |= lanes.4
     lanes.5 &+= other.lanes.5
-    signs.lanes.5 |= lanes.5
     lanes.6 &+= other.lanes.6
-    signs.lanes.6 |= lanes.6
     lanes.7 &+= other.lanes.7
-    signs.lanes.7 |= lanes.7
     lanes.8 &+= other.lanes.8
-    signs.lanes.8 |= lanes.8
     lanes.9 &+= other.lanes.9
-    signs.lanes.9 |= lanes.9
     lanes.10 &+= other.lanes.10
-    signs.lanes.10 |= lanes.10
     lanes.11 &+= other.lanes.11
-    signs.lanes.11 |= lanes.11
     lanes.12 &+= other.lanes.12
-    signs.lanes.12 |= lanes.12
     lanes.13 &+= other.lanes.13
-    signs.lanes.13 |= lanes.13
     lanes.14 &+= other.lanes.14
-    signs.lanes.14 |= lanes.14
-  }
-
-  /// Whether any lane is negative (a sign bit set).
-  @inlinable
-  public var hasNegativeLane: Bool {
-    (lanes.0 | lanes.1 | lanes.2 | lanes.3 | lanes.4 | lanes.5 | lanes.6 | lanes.7 | lanes.8 | lanes.9 | lanes.10
-      | lanes.11 | lanes.12 | lanes.13 | lanes.14) < 0
+    return lanes.0 | lanes.1 | lanes.2 | lanes.3 | lanes.4 | lanes.5 | lanes.6 | lanes.7 | lanes.8 | lanes.9 | lanes.10
+      | lanes.11 | lanes.12 | lanes.13 | lanes.14
   }
 
   /// ``add(_:copies:)`` without overflow checks, for counts the caller has proved small enough.
@@ -302,6 +274,27 @@ public struct CostVector: Hashable, Sendable {
       lanes &= lanes &- 1
       self[lane: lane] = other[lane: lane]
     }
+  }
+
+  /// `self − other` lane by lane with wrapping arithmetic, for `other` a part of `self` (an earlier value of a
+  /// running sum).
+  @inlinable
+  public mutating func subtractUnchecked(_ other: CostVector) {
+    lanes.0 &-= other.lanes.0
+    lanes.1 &-= other.lanes.1
+    lanes.2 &-= other.lanes.2
+    lanes.3 &-= other.lanes.3
+    lanes.4 &-= other.lanes.4
+    lanes.5 &-= other.lanes.5
+    lanes.6 &-= other.lanes.6
+    lanes.7 &-= other.lanes.7
+    lanes.8 &-= other.lanes.8
+    lanes.9 &-= other.lanes.9
+    lanes.10 &-= other.lanes.10
+    lanes.11 &-= other.lanes.11
+    lanes.12 &-= other.lanes.12
+    lanes.13 &-= other.lanes.13
+    lanes.14 &-= other.lanes.14
   }
 
   /// The largest count of any field.

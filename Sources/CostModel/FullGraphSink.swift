@@ -26,8 +26,11 @@ public struct FullGraphSink: LayerSink {
   private var stage = StageID.input
   private var blockStarts: [Int] = []
   /// The summed cost of each distinct block of the current stage (``Schedule/distinctBlock(of:)``), which every
-  /// repeated block of the stage copies.
+  /// repeated block of the stage copies: the network's sums when the block ended minus when it began.
   private var distinctBlockSums = (CostVector(), CostVector(), CostVector())
+  /// The distinct block being received, and the network's sums when it began.
+  private var openBlock: Int? = nil
+  private var sumsBeforeOpenBlock = CostVector()
   /// The output of the current stage's last distinct block, which stands for the stage's last block in the
   /// trackers.
   private var standIn: Int? = nil
@@ -52,22 +55,19 @@ public struct FullGraphSink: LayerSink {
       if node.path.stage != stage {
         stage = node.path.stage
         blockStarts.removeAll(keepingCapacity: true)
-        distinctBlockSums = (CostVector(), CostVector(), CostVector())
+        openBlock = nil
         standIn = nil
       }
-      if block == blockStarts.count { blockStarts.append(node.index) }
+      if block == blockStarts.count {
+        closeBlock()
+        blockStarts.append(node.index)
+        openBlock = block
+        sumsBeforeOpenBlock = accumulator.sums
+      }
       copies = Schedule.copies(ofDistinctBlock: block, inStageOf: blocks(of: stage))
     }
     let cost = try accumulator.track(node, copies: copies)
     try accumulator.add(cost, copies: 1, node.path)
-    if let block = node.path.block {
-      // A part of the network's sum, which was just checked.
-      switch block {
-      case 0: distinctBlockSums.0.addUnchecked(cost, copies: 1)
-      case 1: distinctBlockSums.1.addUnchecked(cost, copies: 1)
-      default: distinctBlockSums.2.addUnchecked(cost, copies: 1)
-      }
-    }
     keep(node, cost)
   }
 
@@ -96,6 +96,7 @@ public struct FullGraphSink: LayerSink {
       "blocks are offered in order, after the block they repeat")
     // The first repeated block follows the last distinct one, whose output is the node just before it.
     if standIn == nil { standIn = firstIndex - 1 }
+    closeBlock()
     let source = blockStarts[original]
     let copied = blockStarts[original + 1] - source
     let shift = firstIndex - source
@@ -117,6 +118,20 @@ public struct FullGraphSink: LayerSink {
       accumulator.relabel(standIn, as: firstIndex + copied - 1, readers: outputConsumers)
     }
     return copied
+  }
+
+  /// Records the summed cost of the distinct block being received, which has ended: the network's sums grew by it
+  /// (without overflow: every add was checked), so the difference is exact.
+  private mutating func closeBlock() {
+    guard let block = openBlock else { return }
+    var sum = accumulator.sums
+    sum.subtractUnchecked(sumsBeforeOpenBlock)
+    switch Schedule.distinctBlock(of: block) {
+    case 0: distinctBlockSums.0 = sum
+    case 1: distinctBlockSums.1 = sum
+    default: distinctBlockSums.2 = sum
+    }
+    openBlock = nil
   }
 
   private func blocks(of stage: StageID) -> Int { stageBlocks[stage.rawValue - StageID.res2.rawValue] }
