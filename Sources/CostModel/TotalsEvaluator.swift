@@ -100,10 +100,13 @@ public struct TotalsEvaluator {
       stage == 0 ? blocks.0 : stage == 1 ? blocks.1 : stage == 2 ? blocks.2 : blocks.3
     }
     let fewBlocks = blocks.0 < 1 << 16 && blocks.1 < 1 << 16 && blocks.2 < 1 << 16 && blocks.3 < 1 << 16
-    var needed: UInt64 = 0
-    for position in 0..<Self.slotCount
-    where Schedule.copies(of: Schedule.slot(at: position), stageBlocks: stageBlocks) > 0 {
-      needed |= 1 << position
+    let alwaysPresent = Self.alwaysPresent
+    var needed = alwaysPresent
+    var dependent = ~alwaysPresent & ((1 << Self.slotCount) - 1)
+    while dependent != 0 {
+      let position = dependent.trailingZeroBitCount
+      dependent &= dependent &- 1
+      if Schedule.copies(of: Schedule.slot(at: position), stageBlocks: stageBlocks) > 0 { needed |= 1 << position }
     }
     let missing = needed & ~known[entry]
     if missing != 0 { try price(missing, entry: entry, configuration) }
@@ -118,7 +121,7 @@ public struct TotalsEvaluator {
       var sum = fixedSums[entry]
       var peaks = sum
       let peakLanes = CostVector.peakLanes
-      var others = needed & ~Self.alwaysPresent
+      var others = needed & ~alwaysPresent
       while others != 0 {
         let position = others.trailingZeroBitCount
         others &= others &- 1
