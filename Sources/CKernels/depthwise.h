@@ -10,12 +10,18 @@
 #if defined(X3D_NARROW_REGISTERS)
 #define X3D_DEPTHWISE_ROWS 2
 #else
-#define X3D_DEPTHWISE_ROWS 4
+#define X3D_DEPTHWISE_ROWS 5
 #endif
 
 /// Output rows `ho … ho + rows − 1` of frame `to`, `vectors` (1 or 2) vectors from column `wo` (stored partially
-/// past `out_width`). `rows`, `vectors` and `sh` are constants at every call, so the loops below unroll.
-/// `o1`, `o2`: where taps kw = 1 and 2 read, relative to tap 0.
+/// past `out_width`). `rows`, `vectors` and `sh` are constants at every call, so the loops below unroll and the
+/// test `0 ≤ kh ≤ 2` is decided at compile time. `o1`, `o2`: where taps kw = 1 and 2 read, relative to tap 0.
+///
+/// Taps go by (kt, kw): that pair's three weights (kh = 0, 1, 2) are broadcast once, then each of the
+/// `(rows − 1)·sh + 3` input rows the block reads is loaded once (per vector) and serves every output row it is
+/// a window row of (up to three). With 5 rows × 2 vectors that is 10 accumulators, 3 weights and 2 inputs in
+/// registers, 153 loads for 270 multiply-adds, against one load per multiply-add when each output row reads its
+/// own windows.
 X3D_INLINE void depthwise_step(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
                                v8 start, int activation, ptrdiff_t to, ptrdiff_t ho, ptrdiff_t wo, const int rows,
                                const int vectors, const ptrdiff_t sh, const ptrdiff_t o1, const ptrdiff_t o2) {
@@ -26,16 +32,19 @@ X3D_INLINE void depthwise_step(const x3d_direct_geometry *g, const float *padded
     for (int c = 0; c < vectors; c++) acc[j][c] = start;
   }
   const float *top = padded + (to * g->padded_rows + ho * sh) * row_length + wo;
+  const int input_rows = (rows - 1) * (int)sh + 3;
   for (int kt = 0; kt < 3; kt++) {
-    for (int kh = 0; kh < 3; kh++) {
-      const v8 w0 = splat(kernel[9 * kt + 3 * kh]), w1 = splat(kernel[9 * kt + 3 * kh + 1]);
-      const v8 w2 = splat(kernel[9 * kt + 3 * kh + 2]);
-      for (int j = 0; j < rows; j++) {
-        const float *row = top + kt * frame + (j * sh + kh) * row_length;
-        for (int c = 0; c < vectors; c++) {
-          acc[j][c] = madd(acc[j][c], load8(row + 8 * c), w0);
-          acc[j][c] = madd(acc[j][c], load8(row + 8 * c + o1), w1);
-          acc[j][c] = madd(acc[j][c], load8(row + 8 * c + o2), w2);
+    for (int kw = 0; kw < 3; kw++) {
+      const ptrdiff_t shift = kw == 0 ? 0 : kw == 1 ? o1 : o2;
+      const v8 w[3] = {splat(kernel[9 * kt + kw]), splat(kernel[9 * kt + 3 + kw]), splat(kernel[9 * kt + 6 + kw])};
+      for (int r = 0; r < input_rows; r++) {
+        const float *row = top + kt * frame + r * row_length + shift;
+        v8 in[2];
+        for (int c = 0; c < vectors; c++) in[c] = load8(row + 8 * c);
+        for (int j = 0; j < rows; j++) {
+          const int kh = r - j * (int)sh;
+          if (kh < 0 || kh > 2) continue;
+          for (int c = 0; c < vectors; c++) acc[j][c] = madd(acc[j][c], in[c], w[kh]);
         }
       }
     }

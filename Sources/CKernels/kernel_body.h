@@ -29,4 +29,5 @@ const x3d_kernel_set X3D_SET_TABLE = {
   .epilogue = epilogue,
   .scale_swish = scale_swish,
   .depthwise_333 = depthwise_333,
+  .direct_columns = direct_columns,
 };

@@ -6,8 +6,11 @@ import X3DModel
 ///
 /// Each input channel is copied into the interior of a padded volume zeroed once per thread (C kernel
 /// `direct_pad`; for a horizontal stride of 2 its rows are split into even and odd columns), so every tap of every
-/// window is executed, padding included, and eight outputs along `W` are computed per vector (`direct_apply`: 32
-/// at a time on wide rows, the 3×3×3 case fully unrolled). Temporal stride 1 and horizontal stride 1 or 2 only;
+/// window is executed, padding included. Depthwise: eight outputs along `W` per vector (`depthwise_333`, register
+/// blocked, for 3×3×3; `direct_apply` otherwise). Dense (the stem's 1×3×3): each channel's windows become rows of
+/// a `(cin·taps) × positions` matrix (`direct_columns`, im2col) and ``PointwiseConvolution`` multiplies it by the
+/// weights, so the 27 multiply-adds of an output run in the matrix product's register tiles instead of three
+/// passes over the output plane. Temporal stride 1 and horizontal stride 1 or 2 only;
 /// other shapes return nil and the caller falls back to the reference loops.
 struct DirectConvolution {
   let input: TensorShape
@@ -79,21 +82,28 @@ struct DirectConvolution {
                 }
               }
             } else {
-              let cin = input.channels
+              // Dense: the windows of every input channel stacked as rows (im2col, `direct_columns`), then one
+              // matrix product with the `cout × (cin·taps)` weights, which are already in that layout.
+              let (cin, cout) = (input.channels, output.channels)
+              let columns = kernels.direct_columns!
               let padded = UnsafeMutablePointer<Float>.allocate(capacity: volume * cin)
               padded.initialize(repeating: 0, count: volume * cin)
-              defer { padded.deallocate() }
-              for n in 0..<output.batch {
-                for ci in 0..<cin { pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume) }
-                parallelChunks(output.channels, threads: threads) { channels in
-                  for co in channels {
-                    let out = y + (n * output.channels + co) * outPlane
-                    for ci in 0..<cin {
-                      apply(
-                        g, padded + ci * volume, weights + (co * cin + ci) * taps, out, bias?[co] ?? 0, ci > 0 ? 1 : 0)
+              let stacked = UnsafeMutablePointer<Float>.allocate(capacity: cin * taps * outPlane)
+              defer {
+                padded.deallocate()
+                stacked.deallocate()
+              }
+              bias.withUnsafeBufferPointerIfPresent { b in
+                for n in 0..<output.batch {
+                  parallelChunks(cin, threads: threads) { channels in
+                    for ci in channels {
+                      pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume)
+                      columns(g, padded + ci * volume, stacked + ci * taps * outPlane)
                     }
-                    if act != 0 { epilogue(out, nil, outPlane, act) }
                   }
+                  PointwiseConvolution.run(
+                    x: stacked, w: weights, bias: b, y: y + n * cout * outPlane, cin: cin * taps, cout: cout,
+                    positions: outPlane, threads: threads, kernels, activation: activation)
                 }
               }
             }

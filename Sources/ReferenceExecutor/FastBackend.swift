@@ -58,7 +58,7 @@ public struct FastBackend: ExecutionBackend {
   }
 
   /// The convolution followed by the epilogue `activation(y + residual)`: in the kernel's registers where it has
-  /// one (1×1×1, depthwise 3×3×3), else in place over each plane or the whole output right after.
+  /// one (1×1×1, depthwise 3×3×3 planar or interleaved), else in place over each plane or the whole output right after.
   func convolve(
     _ x: Tensor, _ conv: Convolution, _ w: LayerWeights, residual: Tensor?, activation: FusedGroup.Activation
   ) -> Tensor {
@@ -68,7 +68,8 @@ public struct FastBackend: ExecutionBackend {
       y = pointwise(x, conv, w, residual: residual, activation: activation)
       pending = false
     } else if let narrow = InterleavedDepthwise(x.shape, conv) {
-      y = narrow.run(x, w, threads: threads, table.functions)
+      y = narrow.run(x, w, threads: threads, table.functions, activation: residual == nil ? activation : .none)
+      pending = residual != nil
     } else if let direct = DirectConvolution(x.shape, conv) {
       y = direct.run(
         x, w, threads: threads, table.functions, activation: residual == nil ? activation : .none)

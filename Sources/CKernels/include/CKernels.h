@@ -50,9 +50,8 @@ typedef struct x3d_kernel_set {
 
   /// 1×1×1 convolution `y[co][p] = bias[co] + Σ_ci w[co][ci]·x[ci][p]` over the column blocks
   /// `[first_block, end_block)` of 16 positions. `x`: cin × positions; `y`: cout × positions; `w`: cout × cin;
-  /// `packed`: the first `cout/6·6` rows of `w` as `[co/6][ci][6]`; `bias`: cout or NULL; `panel`: scratch of
-  /// cin × 16 floats.
-  void (*pointwise_blocks)(const float *x, const float *packed, const float *w, const float *bias, float *y,
+  /// `bias`: cout or NULL; `panel`: scratch of cin × 16 floats.
+  void (*pointwise_blocks)(const float *x, const float *w, const float *bias, float *y,
                            ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                            ptrdiff_t end_block, float *panel);
   /// 1×1×1 convolution at few positions, rows `[first_row, end_row)`: `y[co][p] = bias[co] + w[co]·columns[p]`.
@@ -69,12 +68,13 @@ typedef struct x3d_kernel_set {
   void (*direct_apply)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out, float start,
                        int accumulate);
 
-  /// Depthwise 3×3×3 convolution, stride 1, padding 1, on narrow planes (width ≤ 8): eight channels per vector.
-  /// Items `[first_item, end_item)` are (sample, group of 8 channels) pairs, `item = n·⌈C/8⌉ + group`. `x`, `y`:
-  /// N × C × T × H × W; `w`: C × 27; `bias`: C or NULL; `scratch`: 8·((T+2)(H+2)(W+2) + 27) floats.
+  /// Depthwise 3×3×3 convolution, stride 1, padding 1, eight channels per vector (for narrow planes, where rows
+  /// of W positions would leave lanes idle), then `activation` (X3D_ACTIVATION_*) on each output. Items
+  /// `[first_item, end_item)` are (sample, group of 8 channels) pairs, `item = n·⌈C/8⌉ + group`. `x`, `y`:
+  /// N × C × T × H × W; `w`: C × 27; `bias`: C or NULL; `scratch`: 8·((T+2)(H+2)(W+2) + T·H·W) floats.
   void (*interleaved_depthwise)(const float *x, const float *w, const float *bias, float *y, ptrdiff_t channels,
                                 ptrdiff_t frames, ptrdiff_t height, ptrdiff_t width, ptrdiff_t first_item,
-                                ptrdiff_t end_item, float *scratch);
+                                ptrdiff_t end_item, float *scratch, int activation);
 
   /// `y[i] = x[i]·a + b` (BatchNorm folded to a scale and a shift).
   void (*affine)(const float *x, float *y, ptrdiff_t count, float a, float b);
@@ -94,7 +94,7 @@ typedef struct x3d_kernel_set {
   /// `pointwise_blocks` with an epilogue on every output, in registers before the store: plus `residual[co][p]`
   /// (same layout as `y`; NULL for none), then `activation` (X3D_ACTIVATION_*). A BatchNorm folded into `w` and
   /// `bias` makes this conv → BatchNorm → ReLU/Swish, or conv → BatchNorm → residual add → ReLU, in one pass.
-  void (*pointwise_fused)(const float *x, const float *packed, const float *w, const float *bias, float *y,
+  void (*pointwise_fused)(const float *x, const float *w, const float *bias, float *y,
                           ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                           ptrdiff_t end_block, float *panel, const float *residual, int activation);
   /// In place, `y[i] = act(y[i] + residual[i])` (`residual` NULL: `act(y[i])`), for kernels without an epilogue.
@@ -106,6 +106,11 @@ typedef struct x3d_kernel_set {
   /// `activation`. Every tap runs, padding included.
   void (*depthwise_333)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
                         float start, int activation);
+  /// The windows of one padded plane of `direct_pad` as a matrix (im2col): row `tap` (kt, kh, kw in order) holds
+  /// what that tap reads at each of the out_frames·out_height·out_width output positions; `columns` has
+  /// kernel_t·kernel_h·kernel_w such rows. With the rows of every input channel stacked, a small dense convolution
+  /// is `pointwise_fused` over them.
+  void (*direct_columns)(const x3d_direct_geometry *g, const float *padded, float *columns);
 } x3d_kernel_set;
 
 /// The set called `name` ("portable", "avx2", "neon") when it was compiled for this architecture and the CPU
