@@ -30,7 +30,7 @@ enum PointwiseConvolution {
     let blocks = kernels.pointwise_fused!
     let columnBlocks = (positions + tileColumns - 1) / tileColumns
     parallelChunks(columnBlocks, threads: threads) { range in
-      let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns)
+      let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns * Int(X3D_POINTWISE_PANEL_BLOCKS))
       defer { panel.deallocate() }
       blocks(
         x, w, bias, y, cin, cout, positions, range.lowerBound, range.upperBound, panel, residual,

@@ -34,6 +34,10 @@ typedef struct x3d_direct_geometry {
   ptrdiff_t padded_rows, row_length, odd_offset;
 } x3d_direct_geometry;
 
+/// Blocks of 16 positions per panel group of `pointwise_blocks` and `pointwise_fused`: their `panel` scratch holds
+/// cin × 16 × X3D_POINTWISE_PANEL_BLOCKS floats.
+#define X3D_POINTWISE_PANEL_BLOCKS 16
+
 /// The activation a fused kernel applies to each output before storing it.
 enum {
   X3D_ACTIVATION_NONE = 0,
@@ -50,7 +54,7 @@ typedef struct x3d_kernel_set {
 
   /// 1×1×1 convolution `y[co][p] = bias[co] + Σ_ci w[co][ci]·x[ci][p]` over the column blocks
   /// `[first_block, end_block)` of 16 positions. `x`: cin × positions; `y`: cout × positions; `w`: cout × cin;
-  /// `bias`: cout or NULL; `panel`: scratch of cin × 16 floats.
+  /// `bias`: cout or NULL; `panel`: scratch of cin × 16 × X3D_POINTWISE_PANEL_BLOCKS floats.
   void (*pointwise_blocks)(const float *x, const float *w, const float *bias, float *y,
                            ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                            ptrdiff_t end_block, float *panel);
