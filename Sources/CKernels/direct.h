@@ -37,34 +37,6 @@ X3D_KERNEL void direct_pad(const x3d_direct_geometry *g, const float *plane, flo
   }
 }
 
-/// The windows of one padded channel as rows of a matrix (im2col), so a small dense convolution becomes a matrix
-/// product: row `tap` (kt, kh, kw in order) of `columns` holds, for every output position (out_frames ×
-/// out_height × out_width, row-major), the padded input that tap reads there. Row length: the output positions.
-X3D_KERNEL void direct_columns(const x3d_direct_geometry *g, const float *padded, float *columns) {
-  const ptrdiff_t sh = g->stride_h, row_length = g->row_length, odd = g->odd_offset;
-  const int stride_two = g->stride_w == 2;
-  const ptrdiff_t width = g->out_width, height = g->out_height;
-  const ptrdiff_t positions = g->out_frames * height * width;
-  ptrdiff_t tap = 0;
-  for (ptrdiff_t kt = 0; kt < g->kernel_t; kt++) {
-    for (ptrdiff_t kh = 0; kh < g->kernel_h; kh++) {
-      for (ptrdiff_t kw = 0; kw < g->kernel_w; kw++, tap++) {
-        const ptrdiff_t at = stride_two ? (kw & 1) * odd + (kw >> 1) : kw;
-        float *target = columns + tap * positions;
-        for (ptrdiff_t to = 0; to < g->out_frames; to++) {
-          for (ptrdiff_t ho = 0; ho < height; ho++) {
-            const float *row = padded + ((to + kt) * g->padded_rows + ho * sh + kh) * row_length + at;
-            float *out = target + (to * height + ho) * width;
-            ptrdiff_t wo = 0;
-            for (; wo + 8 <= width; wo += 8) store8(out + wo, load8(row + wo));
-            if (wo < width) store_partial(out + wo, load8(row + wo), width - wo);
-          }
-        }
-      }
-    }
-  }
-}
-
 /// The 3×3×3 case, writing (not accumulating): every tap unrolled, the 27 weights broadcast once per plane, eight
 /// outputs per step (a row's tail is computed on the row's slack and stored partially).
 /// `o1`, `o2`: where taps kw = 1 and 2 read, relative to tap 0 (constants 1, 2 for stride 1, so the nine row

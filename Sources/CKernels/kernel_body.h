@@ -10,6 +10,7 @@
 #include "direct.h"
 #include "interleaved.h"
 #include "pointwise.h"
+#include "dense.h"
 
 const x3d_kernel_set X3D_SET_TABLE = {
   .name = X3D_SET_NAME,
@@ -29,5 +30,5 @@ const x3d_kernel_set X3D_SET_TABLE = {
   .epilogue = epilogue,
   .scale_swish = scale_swish,
   .depthwise_333 = depthwise_333,
-  .direct_columns = direct_columns,
+  .dense_direct_rows = dense_direct_rows,
 };

@@ -7,10 +7,10 @@ import X3DModel
 /// Each input channel is copied into the interior of a padded volume zeroed once per thread (C kernel
 /// `direct_pad`; for a horizontal stride of 2 its rows are split into even and odd columns), so every tap of every
 /// window is executed, padding included. Depthwise: eight outputs along `W` per vector (`depthwise_333`, register
-/// blocked, for 3×3×3; `direct_apply` otherwise). Dense (the stem's 1×3×3): each channel's windows become rows of
-/// a `(cin·taps) × positions` matrix (`direct_columns`, im2col) and ``PointwiseConvolution`` multiplies it by the
-/// weights, so the 27 multiply-adds of an output run in the matrix product's register tiles instead of three
-/// passes over the output plane. Temporal stride 1 and horizontal stride 1 or 2 only;
+/// blocked, for 3×3×3; `direct_apply` otherwise). Dense (the stem's 1×3×3): for each run of 16 outputs along a
+/// row, the windows of every input channel are gathered into a small panel and multiplied by the weights in the
+/// 1×1×1 kernel's 6×16 register tiles (`dense_direct_rows`), so the 27 multiply-adds of an output run in registers
+/// instead of three passes over the output plane, and no im2col matrix is ever written. Temporal stride 1 and horizontal stride 1 or 2 only;
 /// other shapes return nil and the caller falls back to the reference loops.
 struct DirectConvolution {
   let input: TensorShape
@@ -82,28 +82,26 @@ struct DirectConvolution {
                 }
               }
             } else {
-              // Dense: the windows of every input channel stacked as rows (im2col, `direct_columns`), then one
-              // matrix product with the `cout × (cin·taps)` weights, which are already in that layout.
+              // Dense: every input channel padded, then output rows in parallel, each run of 16 outputs a matrix
+              // product of its gathered windows with the `cout × (cin·taps)` weights (`dense_direct_rows`).
               let (cin, cout) = (input.channels, output.channels)
-              let columns = kernels.direct_columns!
+              let dense = kernels.dense_direct_rows!
+              let rows = output.frames * output.height
               let padded = UnsafeMutablePointer<Float>.allocate(capacity: volume * cin)
               padded.initialize(repeating: 0, count: volume * cin)
-              let stacked = UnsafeMutablePointer<Float>.allocate(capacity: cin * taps * outPlane)
-              defer {
-                padded.deallocate()
-                stacked.deallocate()
-              }
+              defer { padded.deallocate() }
               bias.withUnsafeBufferPointerIfPresent { b in
                 for n in 0..<output.batch {
                   parallelChunks(cin, threads: threads) { channels in
-                    for ci in channels {
-                      pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume)
-                      columns(g, padded + ci * volume, stacked + ci * taps * outPlane)
-                    }
+                    for ci in channels { pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume) }
                   }
-                  PointwiseConvolution.run(
-                    x: stacked, w: weights, bias: b, y: y + n * cout * outPlane, cin: cin * taps, cout: cout,
-                    positions: outPlane, threads: threads, kernels, activation: activation)
+                  parallelChunks(rows, threads: threads) { range in
+                    let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * taps * 16)
+                    defer { panel.deallocate() }
+                    dense(
+                      g, padded, cin, volume, weights, b, y + n * cout * outPlane, cout, range.lowerBound,
+                      range.upperBound, panel, act)
+                  }
                 }
               }
             }

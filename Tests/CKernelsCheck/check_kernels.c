@@ -196,6 +196,14 @@ static void check_direct(const x3d_kernel_set *k, const char *what, x3d_direct_g
     k->direct_apply(&g, padded + c * volume, w + c * taps, y, bias, c > 0);
   }
   compare(k->name, what, y, expected, out_plane);
+  if (channels > 1) {
+    // The same windows as a matrix product, one output channel (rows split in two calls).
+    const ptrdiff_t rows = g.out_frames * g.out_height;
+    static float panel[2 * 27 * 16];
+    k->dense_direct_rows(&g, padded, channels, volume, w, &bias, y, 1, 0, rows / 2, panel, X3D_ACTIVATION_NONE);
+    k->dense_direct_rows(&g, padded, channels, volume, w, &bias, y, 1, rows / 2, rows, panel, X3D_ACTIVATION_NONE);
+    compare(k->name, "dense_direct_rows (same planes)", y, expected, out_plane);
+  }
   if (channels == 1 && taps == 27) {
     // The register-blocked kernel on the same padded plane, plain and with the ReLU epilogue.
     k->depthwise_333(&g, padded, w, y, bias, X3D_ACTIVATION_NONE);

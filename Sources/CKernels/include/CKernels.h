@@ -110,11 +110,14 @@ typedef struct x3d_kernel_set {
   /// `activation`. Every tap runs, padding included.
   void (*depthwise_333)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
                         float start, int activation);
-  /// The windows of one padded plane of `direct_pad` as a matrix (im2col): row `tap` (kt, kh, kw in order) holds
-  /// what that tap reads at each of the out_frames·out_height·out_width output positions; `columns` has
-  /// kernel_t·kernel_h·kernel_w such rows. With the rows of every input channel stacked, a small dense convolution
-  /// is `pointwise_fused` over them.
-  void (*direct_columns)(const x3d_direct_geometry *g, const float *padded, float *columns);
+  /// Dense convolution (groups 1; T stride 1, H and W stride 1 or 2) on the padded planes of `direct_pad`, one per
+  /// input channel, `volume` floats apart, as register-tiled matrix products (see dense.h): output rows
+  /// `[first_row, end_row)` (row = frame·out_height + h) of all `cout` channels, each output through `activation`.
+  /// `w`: cout × cin·taps (the convolution's layout); `bias`: cout or NULL; `y`: cout × out positions; `panel`:
+  /// scratch of cin·taps × 16 floats. Every tap runs, padding included.
+  void (*dense_direct_rows)(const x3d_direct_geometry *g, const float *padded, ptrdiff_t cin, ptrdiff_t volume,
+                            const float *w, const float *bias, float *y, ptrdiff_t cout, ptrdiff_t first_row,
+                            ptrdiff_t end_row, float *panel, int activation);
 } x3d_kernel_set;
 
 /// The set called `name` ("portable", "avx2", "neon") when it was compiled for this architecture and the CPU
