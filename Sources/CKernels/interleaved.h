@@ -129,8 +129,8 @@ X3D_KERNEL void interleaved_depthwise(const float *x, const float *w, const floa
     }
     for (ptrdiff_t t = 0; t < frames; t++) {
       for (ptrdiff_t h = 0; h < height; h++) {
-        __builtin_memcpy(padded + (((t + 1) * rows_p + h + 1) * columns_p + 1) * 8, dense + (t * height + h) * width * 8,
-                         (size_t)(width * 8) * sizeof(float));
+        copy_floats(padded + (((t + 1) * rows_p + h + 1) * columns_p + 1) * 8, dense + (t * height + h) * width * 8,
+                    width * 8);
       }
     }
     const v8 start = load8(bias_lanes);

@@ -11,6 +11,7 @@
 #include "interleaved.h"
 #include "pointwise.h"
 #include "dense.h"
+#include "temporal.h"
 
 const x3d_kernel_set X3D_SET_TABLE = {
   .name = X3D_SET_NAME,
@@ -31,4 +32,5 @@ const x3d_kernel_set X3D_SET_TABLE = {
   .scale_swish = scale_swish,
   .depthwise_333 = depthwise_333,
   .dense_direct_rows = dense_direct_rows,
+  .temporal_depthwise = temporal_depthwise,
 };

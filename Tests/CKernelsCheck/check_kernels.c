@@ -204,6 +204,17 @@ static void check_direct(const x3d_kernel_set *k, const char *what, x3d_direct_g
     k->dense_direct_rows(&g, padded, channels, volume, w, &bias, y, 1, rows / 2, rows, panel, X3D_ACTIVATION_NONE);
     compare(k->name, "dense_direct_rows (same planes)", y, expected, out_plane);
   }
+  if (channels == 1 && g.kernel_h == 1 && g.kernel_w == 1 && g.pad_h == 0 && g.pad_w == 0) {
+    // The temporal kernel on the unpadded plane, plain and with the ReLU epilogue.
+    k->temporal_depthwise(x, w, y, g.in_frames, g.in_height * g.in_width, g.kernel_t, g.pad_t, bias,
+                          X3D_ACTIVATION_NONE);
+    compare(k->name, "temporal_depthwise (same plane)", y, expected, out_plane);
+    static double relu_expected[PLANE];
+    for (ptrdiff_t i = 0; i < out_plane; i++) relu_expected[i] = expected[i] < 0 ? 0 : expected[i];
+    k->temporal_depthwise(x, w, y, g.in_frames, g.in_height * g.in_width, g.kernel_t, g.pad_t, bias,
+                          X3D_ACTIVATION_RELU);
+    compare(k->name, "temporal_depthwise with ReLU (same plane)", y, relu_expected, out_plane);
+  }
   if (channels == 1 && taps == 27) {
     // The register-blocked kernel on the same padded plane, plain and with the ReLU epilogue.
     k->depthwise_333(&g, padded, w, y, bias, X3D_ACTIVATION_NONE);
@@ -311,6 +322,7 @@ static int check(void) {
     check_direct(k, "direct 3×3×3 depthwise stride 2, 2×9×35", geometry(2, 9, 35, 3, 3, 3, 1, 1, 1, 2, 2), 1);
     check_direct(k, "direct 1×3×3 dense stride 2, 2 channels, 2×9×37", geometry(2, 9, 37, 1, 3, 3, 0, 1, 1, 2, 2), 2);
     check_direct(k, "direct 5×1×1 depthwise, 2×9×13", geometry(2, 9, 13, 5, 1, 1, 2, 0, 0, 1, 1), 1);
+    check_direct(k, "direct 5×1×1 depthwise, 7×6×7", geometry(7, 6, 7, 5, 1, 1, 2, 0, 0, 1, 1), 1);
     check_direct(k, "direct 3×3×3 depthwise stride 2, 2×17×19", geometry(2, 17, 19, 3, 3, 3, 1, 1, 1, 2, 2), 1);
     check_interleaved(k, "interleaved_depthwise 11 channels 2×3×5", 11, 2, 3, 5, 0);
     check_interleaved(k, "interleaved_depthwise 8 channels 3×5×13 with ReLU", 8, 3, 5, 13, 1);

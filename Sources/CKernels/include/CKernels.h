@@ -118,6 +118,11 @@ typedef struct x3d_kernel_set {
   void (*dense_direct_rows)(const x3d_direct_geometry *g, const float *padded, ptrdiff_t cin, ptrdiff_t volume,
                             const float *w, const float *bias, float *y, ptrdiff_t cout, ptrdiff_t first_row,
                             ptrdiff_t end_row, float *panel, int activation);
+  /// Depthwise convolution along T of one channel (kernel kernel_t × 1 × 1, stride 1, padding pad_t along T only),
+  /// on the unpadded plane `x` (frames × positions, positions = H·W): `y` (frames + 2·pad_t − kernel_t + 1 frames)
+  /// is `start` plus the taps whose input frame exists, through `activation`.
+  void (*temporal_depthwise)(const float *x, const float *kernel, float *y, ptrdiff_t frames, ptrdiff_t positions,
+                             ptrdiff_t kernel_t, ptrdiff_t pad_t, float start, int activation);
 } x3d_kernel_set;
 
 /// The set called `name` ("portable", "avx2", "neon") when it was compiled for this architecture and the CPU
