@@ -1,16 +1,15 @@
 // 1×1×1 convolution as a matrix product, per sample: Y[co][p] = bias[co] + Σ_ci W[co][ci]·X[ci][p], X of
 // Cin × P and Y of Cout × P (P = T·H·W positions). Part of one kernel set (see kernel_body.h).
 //
-// Groups of blocks of 16 positions (as many as fit 24 KB, so the panel stays in L1, at most
-// X3D_POINTWISE_PANEL_BLOCKS) are copied to a panel of contiguous, zero-padded Cin × 16 blocks; every tile of six output channels runs
-// over each block with 12 vector accumulators, one multiply-add per weight and half-panel row, sweeping the
-// group's blocks so that its six output rows are written in long runs the store prefetcher follows (one block at a
-// time, each output row was a separate stream of one line per block: the largest layers, whose outputs miss the
-// caches, ran at 0.6–0.7 of their in-cache speed).
-// The weights are read in place (six rows, each a stream of broadcasts): a broadcast from memory is one load
-// wherever it reads, so packing them [ci][6] first (as this kernel once did, on every call) bought nothing. Rows left over by six-row tiles take one row at a time. A set whose file defines
-// X3D_NARROW_REGISTERS (the portable set on x86-64: sixteen registers of four lanes, where 12 accumulators of eight
-// lanes would spill) runs each six-row tile as two 6 × 8 halves instead.
+// Groups of blocks of 16 positions (as many as fit 24 KB, so the panel stays in L1; at most
+// X3D_POINTWISE_PANEL_BLOCKS) are copied to a panel of contiguous, zero-padded Cin × 16 blocks. Every tile of six
+// output channels runs over each block of the group with 12 vector accumulators, one multiply-add per weight and
+// half-panel row; tiles outside and blocks inside, so a tile's six output rows are written in runs the store
+// prefetcher follows (outputs that miss the caches otherwise slow the largest layers to 0.6–0.7 of their in-cache
+// speed). The weights are broadcast from their rows in place: a broadcast from memory is one load wherever it
+// reads, so packing them costs a pass and saves nothing. Rows left over by six-row tiles take one row at a time. A
+// set whose file defines X3D_NARROW_REGISTERS (the portable set on x86-64: sixteen registers of four lanes, where
+// 12 accumulators of eight lanes would spill) runs each six-row tile as two 6 × 8 halves instead.
 
 /// Writes the 16 (or `columns` < 16) outputs of a row from two accumulators, through the epilogue (`residual`: the
 /// row's residual at the same columns, or NULL).

@@ -105,7 +105,8 @@ static void compare(const char *set, const char *what, const float *observed, co
 enum { CIN = 13, COUT = 14, POSITIONS = 37 };
 
 static void check_pointwise(const x3d_kernel_set *k) {
-  static float x[CIN * POSITIONS], w[COUT * CIN], bias[COUT], y[COUT * POSITIONS], panel[CIN * 16 * X3D_POINTWISE_PANEL_BLOCKS];
+  static float x[CIN * POSITIONS], w[COUT * CIN], bias[COUT], y[COUT * POSITIONS];
+  static float panel[CIN * 16 * X3D_POINTWISE_PANEL_BLOCKS];
   static float columns[3 * CIN];
   static double expected[COUT * POSITIONS];
   fill(x, CIN * POSITIONS);
