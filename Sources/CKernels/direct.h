@@ -17,7 +17,7 @@ X3D_KERNEL void direct_pad(const x3d_direct_geometry *g, const float *plane, flo
       const float *source = plane + (t * height + h) * width;
       float *row = frame + (h + ph) * row_length;
       if (g->stride_w == 1) {
-        __builtin_memcpy(row + pw, source, (size_t)width * sizeof(float));
+        copy_floats(row + pw, source, width);
       } else {
         // Sixteen inputs at a time: even-indexed ones land in one half of the row, odd-indexed in the other.
         ptrdiff_t w = 0;

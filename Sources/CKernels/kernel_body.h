@@ -10,6 +10,8 @@
 #include "direct.h"
 #include "interleaved.h"
 #include "pointwise.h"
+#include "dense.h"
+#include "temporal.h"
 
 const x3d_kernel_set X3D_SET_TABLE = {
   .name = X3D_SET_NAME,
@@ -29,4 +31,6 @@ const x3d_kernel_set X3D_SET_TABLE = {
   .epilogue = epilogue,
   .scale_swish = scale_swish,
   .depthwise_333 = depthwise_333,
+  .dense_direct_rows = dense_direct_rows,
+  .temporal_depthwise = temporal_depthwise,
 };

@@ -6,7 +6,7 @@
 X3D_INLINE v8 epilogue8(v8 v, const float *residual, ptrdiff_t lanes, int activation) {
   if (residual) v += lanes == 8 ? load8(residual) : load_partial(residual, lanes);
   if (activation == X3D_ACTIVATION_RELU) v = select8(v < splat(0), splat(0), v);
-  else if (activation == X3D_ACTIVATION_SWISH) v = v * sigmoid8(v);
+  else if (activation == X3D_ACTIVATION_SWISH) v = swish8(v);
   return v;
 }
 
@@ -34,7 +34,7 @@ X3D_KERNEL void scale(const float *x, float *y, ptrdiff_t count, float a) {
 
 X3D_KERNEL void relu(const float *x, float *y, ptrdiff_t count) { X3D_MAP(select8(v < splat(0), splat(0), v)) }
 
-X3D_KERNEL void swish(const float *x, float *y, ptrdiff_t count) { X3D_MAP(v * sigmoid8(v)) }
+X3D_KERNEL void swish(const float *x, float *y, ptrdiff_t count) { X3D_MAP(swish8(v)) }
 
 X3D_KERNEL void sigmoid(const float *x, float *y, ptrdiff_t count) { X3D_MAP(sigmoid8(v)) }
 
@@ -46,7 +46,7 @@ X3D_KERNEL void add(const float *a, const float *b, float *y, ptrdiff_t count) {
 
 X3D_KERNEL void scale_swish(const float *x, float *y, ptrdiff_t count, float a) {
   const v8 va = splat(a);
-  X3D_MAP((v * va) * sigmoid8(v * va))
+  X3D_MAP(swish8(v * va))
 }
 
 X3D_KERNEL void epilogue(float *y, const float *residual, ptrdiff_t count, int activation) {

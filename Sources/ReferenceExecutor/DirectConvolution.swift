@@ -6,8 +6,11 @@ import X3DModel
 ///
 /// Each input channel is copied into the interior of a padded volume zeroed once per thread (C kernel
 /// `direct_pad`; for a horizontal stride of 2 its rows are split into even and odd columns), so every tap of every
-/// window is executed, padding included, and eight outputs along `W` are computed per vector (`direct_apply`: 32
-/// at a time on wide rows, the 3×3×3 case fully unrolled). Temporal stride 1 and horizontal stride 1 or 2 only;
+/// window is executed, padding included. Depthwise: eight outputs along `W` per vector (`depthwise_333`, register
+/// blocked, for 3×3×3; `direct_apply` otherwise). Dense (the stem's 1×3×3): for each run of 16 outputs along a
+/// row, the windows of every input channel are gathered into a small panel and multiplied by the weights in the
+/// 1×1×1 kernel's 6×16 register tiles (`dense_direct_rows`), so the 27 multiply-adds of an output run in registers
+/// instead of three passes over the output plane, and no im2col matrix is ever written. Temporal stride 1 and horizontal stride 1 or 2 only;
 /// other shapes return nil and the caller falls back to the reference loops.
 struct DirectConvolution {
   let input: TensorShape
@@ -79,20 +82,25 @@ struct DirectConvolution {
                 }
               }
             } else {
-              let cin = input.channels
+              // Dense: every input channel padded, then output rows in parallel, each run of 16 outputs a matrix
+              // product of its gathered windows with the `cout × (cin·taps)` weights (`dense_direct_rows`).
+              let (cin, cout) = (input.channels, output.channels)
+              let dense = kernels.dense_direct_rows!
+              let rows = output.frames * output.height
               let padded = UnsafeMutablePointer<Float>.allocate(capacity: volume * cin)
               padded.initialize(repeating: 0, count: volume * cin)
               defer { padded.deallocate() }
-              for n in 0..<output.batch {
-                for ci in 0..<cin { pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume) }
-                parallelChunks(output.channels, threads: threads) { channels in
-                  for co in channels {
-                    let out = y + (n * output.channels + co) * outPlane
-                    for ci in 0..<cin {
-                      apply(
-                        g, padded + ci * volume, weights + (co * cin + ci) * taps, out, bias?[co] ?? 0, ci > 0 ? 1 : 0)
-                    }
-                    if act != 0 { epilogue(out, nil, outPlane, act) }
+              bias.withUnsafeBufferPointerIfPresent { b in
+                for n in 0..<output.batch {
+                  parallelChunks(cin, threads: threads) { channels in
+                    for ci in channels { pad(g, x + (n * cin + ci) * inPlane, padded + ci * volume) }
+                  }
+                  parallelChunks(rows, threads: threads) { range in
+                    let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * taps * 16)
+                    defer { panel.deallocate() }
+                    dense(
+                      g, padded, cin, volume, weights, b, y + n * cout * outPlane, cout, range.lowerBound,
+                      range.upperBound, panel, act)
                   }
                 }
               }

@@ -2,15 +2,17 @@ import X3DModel
 
 /// Vectorised kernels on `threads` cores: 1×1×1 convolutions as register-tiled matrix products
 /// (``PointwiseConvolution``), small dense and depthwise convolutions on padded planes (``DirectConvolution``,
-/// ``InterleavedDepthwise``), and vectorised elementwise work. The loops themselves are C (target CKernels), in the
-/// instruction set ``kernels`` names; this type splits the work over cores and counts. The classifier runs as a
+/// ``InterleavedDepthwise``) or, along `T` only, on the planes themselves (``TemporalDepthwise``), and vectorised
+/// elementwise work. The loops themselves are C (target CKernels), in the instruction set ``kernels`` names; this
+/// type splits the work over cores and counts. The classifier runs as a
 /// 1×1×1 convolution; the small head operations (pool5, softmax, the mean) reuse the reference loops, as does any
 /// convolution shape the fast kernels do not cover. Chains of nodes run fused (``FusionPlan``,
 /// FastBackend+Fusion.swift).
 ///
-/// Counting: multiply-adds are the products of the loop bounds the kernels run (padding taps are executed, so they
-/// count), parameters are the weight and bias elements handed to the kernel, outputs the elements written. The
-/// tally `verify` relies on is the reference backend's; tests hold this one to it.
+/// Counting: multiply-adds are the products of the loop bounds the kernels run (padding taps are executed and
+/// count; the temporal kernel skips its padding taps, which add zero, and counts them all the same), parameters
+/// are the weight and bias elements handed to the kernel, outputs the elements written. The tally `verify` relies
+/// on is the reference backend's; tests hold this one to it.
 public struct FastBackend: ExecutionBackend {
   public let threads: Int
   /// The instruction set the kernels run with.
@@ -53,12 +55,12 @@ public struct FastBackend: ExecutionBackend {
 
   /// Whether a C kernel covers this convolution (otherwise the reference loops run it).
   static func hasFastKernel(_ x: TensorShape, _ conv: Convolution) -> Bool {
-    (conv.kernel == .one && conv.groups == 1 && conv.padding == .zero) || InterleavedDepthwise(x, conv) != nil
-      || DirectConvolution(x, conv) != nil
+    (conv.kernel == .one && conv.groups == 1 && conv.padding == .zero) || TemporalDepthwise(x, conv) != nil
+      || InterleavedDepthwise(x, conv) != nil || DirectConvolution(x, conv) != nil
   }
 
   /// The convolution followed by the epilogue `activation(y + residual)`: in the kernel's registers where it has
-  /// one (1×1×1, depthwise 3×3×3), else in place over each plane or the whole output right after.
+  /// one (1×1×1, depthwise 3×3×3 planar or interleaved), else in place over each plane or the whole output right after.
   func convolve(
     _ x: Tensor, _ conv: Convolution, _ w: LayerWeights, residual: Tensor?, activation: FusedGroup.Activation
   ) -> Tensor {
@@ -67,8 +69,12 @@ public struct FastBackend: ExecutionBackend {
     if conv.kernel == .one && conv.groups == 1 && conv.padding == .zero {
       y = pointwise(x, conv, w, residual: residual, activation: activation)
       pending = false
+    } else if let temporal = TemporalDepthwise(x.shape, conv) {
+      y = temporal.run(x, w, threads: threads, table.functions, activation: residual == nil ? activation : .none)
+      pending = residual != nil
     } else if let narrow = InterleavedDepthwise(x.shape, conv) {
-      y = narrow.run(x, w, threads: threads, table.functions)
+      y = narrow.run(x, w, threads: threads, table.functions, activation: residual == nil ? activation : .none)
+      pending = residual != nil
     } else if let direct = DirectConvolution(x.shape, conv) {
       y = direct.run(
         x, w, threads: threads, table.functions, activation: residual == nil ? activation : .none)

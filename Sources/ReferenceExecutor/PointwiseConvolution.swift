@@ -3,9 +3,9 @@ import CKernels
 /// The 1×1×1 convolution as a matrix product, per sample: `Y[co][p] = bias[co] + Σ_ci W[co][ci]·X[ci][p]` with
 /// `X` of `Cin × P` and `Y` of `Cout × P` (channel-first rows of `P = T·H·W` positions).
 ///
-/// The weights are packed six output channels at a time (`[co/6][ci][6]`); the C kernel (`pointwise_blocks`) copies
-/// each block of 16 positions to a contiguous, zero-padded `Cin × 16` panel that stays in L1 and runs every 6-channel
-/// tile over it with 12 eight-lane accumulators, one multiply-add each per input channel. Position blocks run in
+/// The C kernel (`pointwise_fused`) copies each block of 16 positions to a contiguous, zero-padded `Cin × 16` panel
+/// that stays in L1 and runs every tile of six output channels over it with 12 eight-lane accumulators, one
+/// multiply-add each per input channel, the weights broadcast from their rows in place. Position blocks run in
 /// parallel. Fewer than 4 positions (squeeze-excitation, the head after pooling) use dot products instead.
 ///
 /// A fused epilogue (`residual`, of `y`'s layout, then `activation`) is applied in registers before each store
@@ -27,22 +27,13 @@ enum PointwiseConvolution {
       }
       return
     }
-    let tiles = cout / tileRows
-    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tiles * cin * tileRows))
-    defer { packed.deallocate() }
-    for tile in 0..<tiles {
-      for ci in 0..<cin {
-        for r in 0..<tileRows { packed[(tile * cin + ci) * tileRows + r] = w[(tile * tileRows + r) * cin + ci] }
-      }
-    }
-    let weights = UnsafePointer(packed)
     let blocks = kernels.pointwise_fused!
     let columnBlocks = (positions + tileColumns - 1) / tileColumns
     parallelChunks(columnBlocks, threads: threads) { range in
-      let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns)
+      let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns * Int(X3D_POINTWISE_PANEL_BLOCKS))
       defer { panel.deallocate() }
       blocks(
-        x, weights, w, bias, y, cin, cout, positions, range.lowerBound, range.upperBound, panel, residual,
+        x, w, bias, y, cin, cout, positions, range.lowerBound, range.upperBound, panel, residual,
         activation.rawValue)
     }
   }

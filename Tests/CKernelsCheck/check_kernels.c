@@ -105,22 +105,20 @@ static void compare(const char *set, const char *what, const float *observed, co
 enum { CIN = 13, COUT = 14, POSITIONS = 37 };
 
 static void check_pointwise(const x3d_kernel_set *k) {
-  static float x[CIN * POSITIONS], w[COUT * CIN], bias[COUT], packed[COUT * CIN], y[COUT * POSITIONS], panel[CIN * 16];
+  static float x[CIN * POSITIONS], w[COUT * CIN], bias[COUT], y[COUT * POSITIONS];
+  static float panel[CIN * 16 * X3D_POINTWISE_PANEL_BLOCKS];
   static float columns[3 * CIN];
   static double expected[COUT * POSITIONS];
   fill(x, CIN * POSITIONS);
   fill(w, COUT * CIN);
   fill(bias, COUT);
-  for (int tile = 0; tile < COUT / 6; tile++)
-    for (int ci = 0; ci < CIN; ci++)
-      for (int r = 0; r < 6; r++) packed[(tile * CIN + ci) * 6 + r] = w[(tile * 6 + r) * CIN + ci];
   for (int co = 0; co < COUT; co++)
     for (int p = 0; p < POSITIONS; p++) {
       double sum = bias[co];
       for (int ci = 0; ci < CIN; ci++) sum += (double)w[co * CIN + ci] * x[ci * POSITIONS + p];
       expected[co * POSITIONS + p] = sum;
     }
-  k->pointwise_blocks(x, packed, w, bias, y, CIN, COUT, POSITIONS, 0, (POSITIONS + 15) / 16, panel);
+  k->pointwise_blocks(x, w, bias, y, CIN, COUT, POSITIONS, 0, (POSITIONS + 15) / 16, panel);
   compare(k->name, "pointwise_blocks 13→14 at 37 positions", y, expected, COUT * POSITIONS);
   // Dot products at 3 positions: columns are the input transposed.
   for (int p = 0; p < 3; p++)
@@ -142,7 +140,7 @@ static void check_pointwise(const x3d_kernel_set *k) {
       for (int ci = 0; ci < CIN; ci++) sum += (double)w[co * CIN + ci] * x[ci * POSITIONS + p];
       expected[co * POSITIONS + p] = sum < 0 ? 0 : sum;
     }
-  k->pointwise_fused(x, packed, w, bias, y, CIN, COUT, POSITIONS, 0, (POSITIONS + 15) / 16, panel, residual,
+  k->pointwise_fused(x, w, bias, y, CIN, COUT, POSITIONS, 0, (POSITIONS + 15) / 16, panel, residual,
                      X3D_ACTIVATION_RELU);
   compare(k->name, "pointwise_fused 13→14 at 37 positions, residual and ReLU", y, expected, COUT * POSITIONS);
 }
@@ -199,6 +197,25 @@ static void check_direct(const x3d_kernel_set *k, const char *what, x3d_direct_g
     k->direct_apply(&g, padded + c * volume, w + c * taps, y, bias, c > 0);
   }
   compare(k->name, what, y, expected, out_plane);
+  if (channels > 1) {
+    // The same windows as a matrix product, one output channel (rows split in two calls).
+    const ptrdiff_t rows = g.out_frames * g.out_height;
+    static float panel[2 * 27 * 16];
+    k->dense_direct_rows(&g, padded, channels, volume, w, &bias, y, 1, 0, rows / 2, panel, X3D_ACTIVATION_NONE);
+    k->dense_direct_rows(&g, padded, channels, volume, w, &bias, y, 1, rows / 2, rows, panel, X3D_ACTIVATION_NONE);
+    compare(k->name, "dense_direct_rows (same planes)", y, expected, out_plane);
+  }
+  if (channels == 1 && g.kernel_h == 1 && g.kernel_w == 1 && g.pad_h == 0 && g.pad_w == 0) {
+    // The temporal kernel on the unpadded plane, plain and with the ReLU epilogue.
+    k->temporal_depthwise(x, w, y, g.in_frames, g.in_height * g.in_width, g.kernel_t, g.pad_t, bias,
+                          X3D_ACTIVATION_NONE);
+    compare(k->name, "temporal_depthwise (same plane)", y, expected, out_plane);
+    static double relu_expected[PLANE];
+    for (ptrdiff_t i = 0; i < out_plane; i++) relu_expected[i] = expected[i] < 0 ? 0 : expected[i];
+    k->temporal_depthwise(x, w, y, g.in_frames, g.in_height * g.in_width, g.kernel_t, g.pad_t, bias,
+                          X3D_ACTIVATION_RELU);
+    compare(k->name, "temporal_depthwise with ReLU (same plane)", y, relu_expected, out_plane);
+  }
   if (channels == 1 && taps == 27) {
     // The register-blocked kernel on the same padded plane, plain and with the ReLU epilogue.
     k->depthwise_333(&g, padded, w, y, bias, X3D_ACTIVATION_NONE);
@@ -209,12 +226,13 @@ static void check_direct(const x3d_kernel_set *k, const char *what, x3d_direct_g
   }
 }
 
-enum { IC = 11, IT = 2, IH = 3, IW = 5 };
+enum { IC_MAX = 11, IT_MAX = 3, IH_MAX = 5, IW_MAX = 13 };
 
-static void check_interleaved(const x3d_kernel_set *k) {
-  static float x[IC * IT * IH * IW], w[IC * 27], bias[IC], y[IC * IT * IH * IW];
-  static float scratch[8 * ((IT + 2) * (IH + 2) * (IW + 2) + 27)];
-  static double expected[IC * IT * IH * IW];
+/// `interleaved_depthwise` on C channels of T × H × W (at most the maxima above), ReLU after when `relu`.
+static void check_interleaved(const x3d_kernel_set *k, const char *what, int IC, int IT, int IH, int IW, int relu) {
+  static float x[IC_MAX * IT_MAX * IH_MAX * IW_MAX], w[IC_MAX * 27], bias[IC_MAX], y[IC_MAX * IT_MAX * IH_MAX * IW_MAX];
+  static float scratch[8 * ((IT_MAX + 2) * (IH_MAX + 2) * (IW_MAX + 2) + IT_MAX * IH_MAX * IW_MAX)];
+  static double expected[IC_MAX * IT_MAX * IH_MAX * IW_MAX];
   fill(x, IC * IT * IH * IW);
   fill(w, IC * 27);
   fill(bias, IC);
@@ -231,10 +249,11 @@ static void check_interleaved(const x3d_kernel_set *k) {
                 if (ti < 0 || ti >= IT || hi < 0 || hi >= IH || wi < 0 || wi >= IW) continue;
                 sum += (double)w[c * 27 + (kt * 3 + kh) * 3 + kw] * x[c * plane + (ti * IH + hi) * IW + wi];
               }
-          expected[c * plane + (t * IH + h) * IW + q] = sum;
+          expected[c * plane + (t * IH + h) * IW + q] = relu && sum < 0 ? 0 : sum;
         }
-  k->interleaved_depthwise(x, w, bias, y, IC, IT, IH, IW, 0, (IC + 7) / 8, scratch);
-  compare(k->name, "interleaved_depthwise 11 channels 2×3×5", y, expected, IC * plane);
+  k->interleaved_depthwise(x, w, bias, y, IC, IT, IH, IW, 0, (IC + 7) / 8, scratch,
+                           relu ? X3D_ACTIVATION_RELU : X3D_ACTIVATION_NONE);
+  compare(k->name, what, y, expected, IC * plane);
 }
 
 /// e^x by its series after halving x until small, then squaring back (double precision, no libm).
@@ -304,8 +323,11 @@ static int check(void) {
     check_direct(k, "direct 3×3×3 depthwise stride 2, 2×9×35", geometry(2, 9, 35, 3, 3, 3, 1, 1, 1, 2, 2), 1);
     check_direct(k, "direct 1×3×3 dense stride 2, 2 channels, 2×9×37", geometry(2, 9, 37, 1, 3, 3, 0, 1, 1, 2, 2), 2);
     check_direct(k, "direct 5×1×1 depthwise, 2×9×13", geometry(2, 9, 13, 5, 1, 1, 2, 0, 0, 1, 1), 1);
+    check_direct(k, "direct 5×1×1 depthwise, 7×6×7", geometry(7, 6, 7, 5, 1, 1, 2, 0, 0, 1, 1), 1);
     check_direct(k, "direct 3×3×3 depthwise stride 2, 2×17×19", geometry(2, 17, 19, 3, 3, 3, 1, 1, 1, 2, 2), 1);
-    check_interleaved(k);
+    check_interleaved(k, "interleaved_depthwise 11 channels 2×3×5", 11, 2, 3, 5, 0);
+    check_interleaved(k, "interleaved_depthwise 8 channels 3×5×13 with ReLU", 8, 3, 5, 13, 1);
+    check_interleaved(k, "interleaved_depthwise 3 channels 1×1×1", 3, 1, 1, 1, 0);
     check_rows(k);
   }
   print("best: ");

@@ -49,8 +49,11 @@ struct FusionTests {
       name: "1×1×1 dot products → BN → add → ReLU", input: shape(1, 9, 1, 1, 3),
       conv: Convolution(inChannels: 9, outChannels: 8), residual: true),
     Case(
-      name: "depthwise 3×3×3 → BN → Swish, height 9", input: shape(1, 3, 2, 9, 13), conv: depthwise(3),
-      activation: .swish),
+      name: "depthwise 3×3×3 interleaved → BN → Swish, height 9, width 13", input: shape(1, 3, 2, 9, 13),
+      conv: depthwise(3), activation: .swish),
+    Case(
+      name: "depthwise 3×3×3 planar → BN → Swish, height 7, width 34", input: shape(1, 2, 2, 7, 34),
+      conv: depthwise(2), activation: .swish),
     Case(
       name: "depthwise 3×3×3 stride 2 → BN → Swish", input: shape(1, 2, 3, 11, 17), conv: depthwise(2, stride: 2),
       activation: .swish),
@@ -68,6 +71,11 @@ struct FusionTests {
       name: "dense 1×3×3 stride 2 → BN → ReLU", input: shape(1, 3, 1, 13, 15),
       conv: Convolution(
         inChannels: 3, outChannels: 5, kernel: Triple(1, 3, 3), stride: Triple(1, 2, 2), padding: Triple(0, 1, 1))),
+    Case(
+      name: "dense 1×3×3 stride 2 → BN → ReLU, 8 channels (a 6-row tile and 2 rows), width 37",
+      input: shape(1, 3, 2, 9, 37),
+      conv: Convolution(
+        inChannels: 3, outChannels: 8, kernel: Triple(1, 3, 3), stride: Triple(1, 2, 2), padding: Triple(0, 1, 1))),
     Case(
       name: "grouped (reference loops) → BN → Swish", input: shape(1, 4, 1, 4, 4),
       conv: Convolution(inChannels: 4, outChannels: 4, kernel: Triple(1, 3, 3), padding: Triple(0, 1, 1), groups: 2),

@@ -39,16 +39,27 @@ struct KernelSetTests {
       conv: Convolution(inChannels: 33, outChannels: 6)),
     .init(name: "depthwise 3×3×3, 1 frame, width 1", input: shape(1, 3, 1, 4, 1), conv: depthwise(3)),
     .init(
-      name: "depthwise 3×3×3, width 9 (interleaving stops at 8)", input: shape(1, 11, 2, 3, 9), conv: depthwise(11)),
+      name: "depthwise 3×3×3 interleaved, width 9 (a 5-wide block and a 4-wide rest), 11 channels",
+      input: shape(1, 11, 2, 3, 9), conv: depthwise(11)),
+    .init(
+      name: "depthwise 3×3×3 interleaved, width 31 (the widest: six 5-wide blocks and 1)", input: shape(1, 9, 1, 4, 31),
+      conv: depthwise(9)),
+    .init(
+      name: "depthwise 3×3×3, width 32 (the narrowest planar), height 12 (two 5-row blocks and 2 single rows)",
+      input: shape(1, 2, 2, 12, 32), conv: depthwise(2)),
+    .init(
+      name: "depthwise 3×3×3, width 37 (16-wide steps and a 5-wide tail), height 7 (a 5-row block and 2)",
+      input: shape(1, 3, 1, 7, 37), conv: depthwise(3)),
     .init(name: "depthwise 3×3×3 interleaved, 1 channel, width 8", input: shape(2, 1, 1, 2, 8), conv: depthwise(1)),
-    .init(name: "depthwise 3×3×3, width 33 (32-wide step and tail)", input: shape(1, 2, 1, 3, 33), conv: depthwise(2)),
+    .init(name: "depthwise 3×3×3, width 33 (16-wide steps and tail)", input: shape(1, 2, 1, 3, 33), conv: depthwise(2)),
     .init(
       name: "depthwise 3×3×3 stride 2, width 35 (16-wide split and tail)", input: shape(1, 3, 2, 5, 35),
       conv: depthwise(3, stride: 2)),
     .init(
       name: "depthwise 3×3×3 stride 2, width 3, height 1", input: shape(1, 4, 3, 1, 3), conv: depthwise(4, stride: 2)),
     .init(
-      name: "depthwise 3×3×3, height 11 (two 4-row blocks and 3 single rows), width 10", input: shape(1, 2, 2, 11, 10),
+      name: "depthwise 3×3×3 interleaved, height 11 (five 2-row blocks and 1), width 10 (two 5-wide blocks)",
+      input: shape(1, 2, 2, 11, 10),
       conv: depthwise(2)),
     .init(
       name: "depthwise 3×3×3 stride 2, height 17 (9 rows: 4 + 4 + 1), width 19", input: shape(2, 3, 1, 17, 19),
@@ -58,11 +69,16 @@ struct KernelSetTests {
       conv: Convolution(
         inChannels: 3, outChannels: 7, kernel: Triple(1, 3, 3), stride: Triple(1, 2, 2), padding: Triple(0, 1, 1))),
     .init(
-      name: "dense 3×3×3, width 41, bias (accumulating path, 32-wide step)", input: shape(1, 2, 2, 3, 41),
+      name: "dense 3×3×3, width 41, bias (gathered panels: two 16-wide runs and 9)", input: shape(1, 2, 2, 3, 41),
       conv: Convolution(inChannels: 2, outChannels: 3, kernel: Triple(3, 3, 3), padding: .one, hasBias: true)),
     .init(
       name: "depthwise 5×1×1 temporal, 1 frame, width 13", input: shape(1, 5, 1, 3, 13),
       conv: Convolution(inChannels: 5, outChannels: 5, kernel: Triple(5, 1, 1), padding: Triple(2, 0, 0), groups: 5)),
+    .init(
+      name: "depthwise 5×1×1 temporal, 7 frames, 37 positions (a 32-wide step and a tail), bias",
+      input: shape(2, 3, 7, 1, 37),
+      conv: Convolution(
+        inChannels: 3, outChannels: 3, kernel: Triple(5, 1, 1), padding: Triple(2, 0, 0), groups: 3, hasBias: true)),
   ]
 
   static func random(_ count: Int, seed: UInt64) -> [Float] {

@@ -34,6 +34,10 @@ typedef struct x3d_direct_geometry {
   ptrdiff_t padded_rows, row_length, odd_offset;
 } x3d_direct_geometry;
 
+/// Blocks of 16 positions per panel group of `pointwise_blocks` and `pointwise_fused`: their `panel` scratch holds
+/// cin × 16 × X3D_POINTWISE_PANEL_BLOCKS floats.
+#define X3D_POINTWISE_PANEL_BLOCKS 16
+
 /// The activation a fused kernel applies to each output before storing it.
 enum {
   X3D_ACTIVATION_NONE = 0,
@@ -50,9 +54,8 @@ typedef struct x3d_kernel_set {
 
   /// 1×1×1 convolution `y[co][p] = bias[co] + Σ_ci w[co][ci]·x[ci][p]` over the column blocks
   /// `[first_block, end_block)` of 16 positions. `x`: cin × positions; `y`: cout × positions; `w`: cout × cin;
-  /// `packed`: the first `cout/6·6` rows of `w` as `[co/6][ci][6]`; `bias`: cout or NULL; `panel`: scratch of
-  /// cin × 16 floats.
-  void (*pointwise_blocks)(const float *x, const float *packed, const float *w, const float *bias, float *y,
+  /// `bias`: cout or NULL; `panel`: scratch of cin × 16 × X3D_POINTWISE_PANEL_BLOCKS floats.
+  void (*pointwise_blocks)(const float *x, const float *w, const float *bias, float *y,
                            ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                            ptrdiff_t end_block, float *panel);
   /// 1×1×1 convolution at few positions, rows `[first_row, end_row)`: `y[co][p] = bias[co] + w[co]·columns[p]`.
@@ -69,12 +72,13 @@ typedef struct x3d_kernel_set {
   void (*direct_apply)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out, float start,
                        int accumulate);
 
-  /// Depthwise 3×3×3 convolution, stride 1, padding 1, on narrow planes (width ≤ 8): eight channels per vector.
-  /// Items `[first_item, end_item)` are (sample, group of 8 channels) pairs, `item = n·⌈C/8⌉ + group`. `x`, `y`:
-  /// N × C × T × H × W; `w`: C × 27; `bias`: C or NULL; `scratch`: 8·((T+2)(H+2)(W+2) + 27) floats.
+  /// Depthwise 3×3×3 convolution, stride 1, padding 1, eight channels per vector (for narrow planes, where rows
+  /// of W positions would leave lanes idle), then `activation` (X3D_ACTIVATION_*) on each output. Items
+  /// `[first_item, end_item)` are (sample, group of 8 channels) pairs, `item = n·⌈C/8⌉ + group`. `x`, `y`:
+  /// N × C × T × H × W; `w`: C × 27; `bias`: C or NULL; `scratch`: 8·((T+2)(H+2)(W+2) + T·H·W) floats.
   void (*interleaved_depthwise)(const float *x, const float *w, const float *bias, float *y, ptrdiff_t channels,
                                 ptrdiff_t frames, ptrdiff_t height, ptrdiff_t width, ptrdiff_t first_item,
-                                ptrdiff_t end_item, float *scratch);
+                                ptrdiff_t end_item, float *scratch, int activation);
 
   /// `y[i] = x[i]·a + b` (BatchNorm folded to a scale and a shift).
   void (*affine)(const float *x, float *y, ptrdiff_t count, float a, float b);
@@ -94,7 +98,7 @@ typedef struct x3d_kernel_set {
   /// `pointwise_blocks` with an epilogue on every output, in registers before the store: plus `residual[co][p]`
   /// (same layout as `y`; NULL for none), then `activation` (X3D_ACTIVATION_*). A BatchNorm folded into `w` and
   /// `bias` makes this conv → BatchNorm → ReLU/Swish, or conv → BatchNorm → residual add → ReLU, in one pass.
-  void (*pointwise_fused)(const float *x, const float *packed, const float *w, const float *bias, float *y,
+  void (*pointwise_fused)(const float *x, const float *w, const float *bias, float *y,
                           ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                           ptrdiff_t end_block, float *panel, const float *residual, int activation);
   /// In place, `y[i] = act(y[i] + residual[i])` (`residual` NULL: `act(y[i])`), for kernels without an epilogue.
@@ -106,6 +110,19 @@ typedef struct x3d_kernel_set {
   /// `activation`. Every tap runs, padding included.
   void (*depthwise_333)(const x3d_direct_geometry *g, const float *padded, const float *kernel, float *out,
                         float start, int activation);
+  /// Dense convolution (groups 1; T stride 1, H and W stride 1 or 2) on the padded planes of `direct_pad`, one per
+  /// input channel, `volume` floats apart, as register-tiled matrix products (see dense.h): output rows
+  /// `[first_row, end_row)` (row = frame·out_height + h) of all `cout` channels, each output through `activation`.
+  /// `w`: cout × cin·taps (the convolution's layout); `bias`: cout or NULL; `y`: cout × out positions; `panel`:
+  /// scratch of cin·taps × 16 floats. Every tap runs, padding included.
+  void (*dense_direct_rows)(const x3d_direct_geometry *g, const float *padded, ptrdiff_t cin, ptrdiff_t volume,
+                            const float *w, const float *bias, float *y, ptrdiff_t cout, ptrdiff_t first_row,
+                            ptrdiff_t end_row, float *panel, int activation);
+  /// Depthwise convolution along T of one channel (kernel kernel_t × 1 × 1, stride 1, padding pad_t along T only),
+  /// on the unpadded plane `x` (frames × positions, positions = H·W): `y` (frames + 2·pad_t − kernel_t + 1 frames)
+  /// is `start` plus the taps whose input frame exists, through `activation`.
+  void (*temporal_depthwise)(const float *x, const float *kernel, float *y, ptrdiff_t frames, ptrdiff_t positions,
+                             ptrdiff_t kernel_t, ptrdiff_t pad_t, float start, int activation);
 } x3d_kernel_set;
 
 /// The set called `name` ("portable", "avx2", "neon") when it was compiled for this architecture and the CPU
