@@ -91,7 +91,23 @@ extension ResultsStore {
     _ batch: some Collection<EvaluatedConfiguration>, sweep: SweepState, range: Range<Int>, failures: Int = 0,
     firstFailure: String? = nil, completedAt: String? = nil
   ) throws(StoreError) -> BatchOutcome {
-    try write { db in
+    try insertTotals(
+      parts: [Array(batch)], sweep: sweep, range: range, failures: failures, firstFailure: firstFailure,
+      completedAt: completedAt)
+  }
+
+  /// ``insertTotals(_:sweep:range:failures:firstFailure:completedAt:)`` for a batch held as consecutive parts (as the
+  /// evaluating threads made them), binding each row where it lies rather than copying it out.
+  ///
+  /// The transaction runs without SQLite's per-row foreign-key checks (``writeWithoutForeignKeyChecks(_:)``): its
+  /// configuration rows reference the sweep, whose row the transaction updates and must find, and its layer rows the
+  /// configuration inserted just before them.
+  func insertTotals(
+    parts: [[EvaluatedConfiguration]], sweep: SweepState, range: Range<Int>, failures: Int,
+    firstFailure: String?, completedAt: String?
+  ) throws(StoreError) -> BatchOutcome {
+    let count = parts.reduce(0) { $0 + $1.count }
+    return try writeWithoutForeignKeyChecks { db in
       let cursor =
         try Int.fetchOne(
           db, sql: "SELECT next_index FROM sweeps WHERE id = ?", arguments: [sweep.id]) ?? 0
@@ -99,19 +115,25 @@ extension ResultsStore {
       if range.upperBound > cursor {
         let insert = try db.cachedStatement(sql: Self.insertConfigSQL)
         let insertLayer = try db.cachedStatement(sql: Self.insertLayerSQL)
-        for row in batch {
-          if let index = row.planIndex, index < cursor { continue }
-          var binder = RowBinder(insert)
-          Self.bind(row, sweepID: sweep.id, to: &binder)
-          try binder.step(db)
-          guard db.changesCount > 0 else { continue }
-          inserted += 1
-          if row.layers.isEmpty { continue }
-          let configID = db.lastInsertedRowID
-          for (position, layer) in row.layers.enumerated() {
-            var layerBinder = RowBinder(insertLayer)
-            Self.bind(layer, configID: configID, position: position, to: &layerBinder)
-            try layerBinder.step(db)
+        for part in parts {
+          try part.withUnsafeBufferPointer { rows in
+            for row in rows.indices {
+              if let index = rows[row].planIndex, index < cursor { continue }
+              var binder = RowBinder(insert)
+              Self.bind(rows[row], sweepID: sweep.id, to: &binder)
+              try binder.step(db)
+              guard db.changesCount > 0 else { continue }
+              inserted += 1
+              if rows[row].layers.isEmpty { continue }
+              let configID = db.lastInsertedRowID
+              try rows[row].layers.withUnsafeBufferPointer { layers in
+                for position in layers.indices {
+                  var layerBinder = RowBinder(insertLayer)
+                  Self.bind(layers[position], configID: configID, position: position, to: &layerBinder)
+                  try layerBinder.step(db)
+                }
+              }
+            }
           }
         }
       }
@@ -127,7 +149,11 @@ extension ResultsStore {
         arguments: [
           range.upperBound, newFailures, inserted, firstFailure, range.upperBound, completedAt, sweep.id,
         ])
-      return BatchOutcome(inserted: inserted, duplicates: batch.count - inserted)
+      // The rows above reference this sweep without a foreign-key check: it must still exist.
+      guard db.changesCount == 1 else {
+        throw DatabaseError(message: "sweep '\(sweep.name)' was deleted while its batch was written")
+      }
+      return BatchOutcome(inserted: inserted, duplicates: count - inserted)
     }
   }
 
