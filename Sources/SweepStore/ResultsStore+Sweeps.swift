@@ -115,21 +115,23 @@ extension ResultsStore {
       if range.upperBound > cursor {
         let insert = try db.cachedStatement(sql: Self.insertConfigSQL)
         let insertLayer = try db.cachedStatement(sql: Self.insertLayerSQL)
+        let fields = CostField.networkTotals
+        let layerFields = CostField.perLayer
         for part in parts {
           try part.withUnsafeBufferPointer { rows in
             for row in rows.indices {
               if let index = rows[row].planIndex, index < cursor { continue }
               var binder = RowBinder(insert)
-              Self.bind(rows[row], sweepID: sweep.id, to: &binder)
-              try binder.step(db)
-              guard db.changesCount > 0 else { continue }
+              Self.bind(rows[row], sweepID: sweep.id, fields: fields, to: &binder)
+              guard try binder.step(db) > 0 else { continue }
               inserted += 1
               if rows[row].layers.isEmpty { continue }
-              let configID = db.lastInsertedRowID
+              let configID = binder.lastInsertedRowID
               try rows[row].layers.withUnsafeBufferPointer { layers in
                 for position in layers.indices {
                   var layerBinder = RowBinder(insertLayer)
-                  Self.bind(layers[position], configID: configID, position: position, to: &layerBinder)
+                  Self.bind(
+                    layers[position], configID: configID, position: position, fields: layerFields, to: &layerBinder)
                   try layerBinder.step(db)
                 }
               }
@@ -180,7 +182,9 @@ extension ResultsStore {
   }
 
   /// Binds in the column order of ``insertConfigSQL``.
-  private static func bind(_ row: EvaluatedConfiguration, sweepID: Int64, to b: inout RowBinder) {
+  private static func bind(
+    _ row: EvaluatedConfiguration, sweepID: Int64, fields: [CostField], to b: inout RowBinder
+  ) {
     let c = row.configuration
     let g = c.gammas
     b.bind(sweepID)
@@ -201,20 +205,22 @@ extension ResultsStore {
     b.bind(c.bottleneckFactor)
     b.bind(c.classes)
     b.bind(c.batch)
-    for field in CostField.networkTotals { b.bind(row.totals[field]) }
+    for field in fields { b.bind(row.totals[field]) }
   }
 
   /// Binds in the column order of ``insertLayerSQL``.
-  private static func bind(_ layer: LayerRow, configID: Int64, position: Int, to b: inout RowBinder) {
+  private static func bind(
+    _ layer: LayerRow, configID: Int64, position: Int, fields: [CostField], to b: inout RowBinder
+  ) {
     b.bind(configID)
     b.bind(position)
-    for text in [
-      layer.name, layer.kind, layer.node.path.stage.name, layer.node.inputShape.description,
-      layer.node.outputShape.description, layer.geometry,
-    ] {
-      b.bind(text)
-    }
-    for field in CostField.perLayer { b.bind(layer.cost[field]) }
+    b.bind(layer.name)
+    b.bind(layer.kind)
+    b.bind(layer.node.path.stage.name)
+    b.bind(layer.node.inputShape.description)
+    b.bind(layer.node.outputShape.description)
+    b.bind(layer.geometry)
+    for field in fields { b.bind(layer.cost[field]) }
   }
 
   static func fetchSweep(_ db: Database, name: String) throws -> SweepState? {

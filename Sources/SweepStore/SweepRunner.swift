@@ -98,6 +98,8 @@ public struct SweepRunner: Sendable {
     // One lane per worker, and one for this thread when it helps (with more than one lane).
     let helper: Int? = lanes > 1 ? workers : nil
     let lanes = Lanes(count: workers + (helper == nil ? 0 : 1), plan: plan, evaluator: evaluator)
+    let checkpoints = BackgroundCheckpoints(store: store)
+    defer { checkpoints?.finish() }
     var current = BatchEvaluation(start..<min(start + size, planned), lanes: lanes, workers: workers)
       .finish(helpingWith: helper)
     while true {
@@ -105,10 +107,12 @@ public struct SweepRunner: Sendable {
       let nextRange = range.upperBound..<min(range.upperBound + size, planned)
       let next = nextRange.isEmpty ? nil : BatchEvaluation(nextRange, lanes: lanes, workers: workers)
       let writeStarted = DispatchTime.now().uptimeNanoseconds
+      checkpoints?.beforeBatch()
       let written = try store.insertTotals(
         parts: current.parts, sweep: state, range: range, failures: current.failures.count,
         firstFailure: current.failures.first, completedAt: range.upperBound >= planned ? now() : nil
       )
+      checkpoints?.afterBatch()
       outcome.writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e9
       outcome.processed += range.count
       outcome.inserted += written.inserted
