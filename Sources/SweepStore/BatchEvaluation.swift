@@ -130,10 +130,11 @@ final class Lane: @unchecked Sendable {
       do {
         let configuration = try request.resolve()
         let (totals, layers) = try price(configuration, plan.perLayer)
-        part.rows.append(
-          EvaluatedConfiguration(
-            configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers,
-            planIndex: index, key: keys.key(configuration)))
+        var row = EvaluatedConfiguration(
+          configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers,
+          planIndex: index, key: keys.key(configuration))
+        if !layers.isEmpty { row.layerTexts = LayerTexts(layers) }
+        part.rows.append(row)
       } catch {
         part.failures.append("configuration \(index): \(error)")
       }

@@ -148,16 +148,8 @@ extension ResultsStore {
                 Self.bind(rows[row], sweepID: sweep.id, fields: fields, to: &binder)
                 if try binder.step(db) > 0 {
                   inserted += 1
-                  let configID = binder.lastInsertedRowID
-                  try rows[row].layers.withUnsafeBufferPointer { layers in
-                    for position in layers.indices {
-                      var layerBinder = RowBinder(insertLayer)
-                      Self.bind(
-                        layers[position], configID: configID, position: position, fields: layerFields,
-                        to: &layerBinder)
-                      try layerBinder.step(db)
-                    }
-                  }
+                  try Self.insertLayers(
+                    of: rows[row], configID: binder.lastInsertedRowID, fields: layerFields, into: insertLayer, db)
                 }
                 row += 1
               }
@@ -240,6 +232,35 @@ extension ResultsStore {
     b.bind(c.classes)
     b.bind(c.batch)
     for field in fields { b.bind(row.totals[field]) }
+  }
+
+  /// Inserts the layer rows of `row`, with the texts its evaluating thread formatted when it did.
+  private static func insertLayers(
+    of row: EvaluatedConfiguration, configID: Int64, fields: [CostField], into statement: Statement, _ db: Database
+  ) throws {
+    try row.layers.withUnsafeBufferPointer { layers in
+      guard let texts = row.layerTexts, texts.count == layers.count else {
+        for position in layers.indices {
+          var binder = RowBinder(statement)
+          bind(layers[position], configID: configID, position: position, fields: fields, to: &binder)
+          try binder.step(db)
+        }
+        return
+      }
+      try texts.withTexts { bytes, ends in
+        for position in layers.indices {
+          var binder = RowBinder(statement)
+          binder.bind(configID)
+          binder.bind(position)
+          for column in 0..<LayerTexts.columns {
+            let text = position * LayerTexts.columns + column
+            binder.bindText(bytes, from: text == 0 ? 0 : ends[text - 1], to: ends[text])
+          }
+          for field in fields { binder.bind(layers[position].cost[field]) }
+          try binder.step(db)
+        }
+      }
+    }
   }
 
   /// Binds in the column order of ``insertLayerSQL``.

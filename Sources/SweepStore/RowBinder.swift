@@ -45,6 +45,18 @@ struct RowBinder {
     }
   }
 
+  /// Binds `bytes[start ..< end]` as UTF-8 text (SQLite copies it).
+  mutating func bindText(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+    index += 1
+    guard end > start, let base = bytes.baseAddress else {
+      sqlite3_bind_text(statement, index, "", 0, Self.transient)
+      return
+    }
+    _ = base.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: end - start) { chars in
+      sqlite3_bind_text(statement, index, chars, Int32(end - start), Self.transient)
+    }
+  }
+
   /// Runs the statement; throws SQLite's error when it does not complete. Returns the rows it changed (0 for an
   /// `INSERT OR IGNORE` that ignored its row), read from SQLite directly: GRDB's `changesCount` checks its queue
   /// on every call, a measurable share of a sweep's writer.

@@ -39,6 +39,36 @@ struct SweepWriterTests {
     #expect(stored.rows == (try expectedRows(plan())))
   }
 
+  /// Layer rows, whose text columns the evaluating threads format, as the cost report gives them.
+  @Test(arguments: [1, 2])
+  func layerRowsCarryTheCostReportsTexts(lanes: Int) throws {
+    var plan = SweepPlan()
+    plan.values[.frames] = [1, 4]
+    plan.values[.crop] = [112, 136]
+    plan.values[.depthFactor] = [1, 2.2]
+    plan.perLayer = true
+    let store = try ResultsStore.inMemory()
+    var runner = SweepRunner(plan: plan, evaluator: costModel)
+    runner.lanes = lanes
+    runner.batchSize = 3
+    _ = try runner.run(into: store, record: record("layers", plan), now: { "t" })
+    let stored = try store.query(
+      """
+      SELECT name, kind, stage, input_shape, output_shape, geometry, macs, bytes_read FROM layers
+      ORDER BY config_id, position
+      """)
+    let expected = try (0..<8).flatMap { index in
+      try CostReport(try plan.request(at: index).resolve(), perLayer: true).layers.map { layer -> [QueryResult.Cell] in
+        [
+          layer.name, layer.kind, layer.node.path.stage.name, layer.node.inputShape.description,
+          layer.node.outputShape.description, layer.geometry,
+        ].map { .text($0) } + [.integer(Int64(layer.cost[.macs])), .integer(Int64(layer.cost[.bytesRead]))]
+      }
+    }
+    #expect(expected.count > 8 * 100)
+    #expect(stored.rows == expected)
+  }
+
   @Test func aSweepResumedInsideARunOfRowsStoresEachConfigurationOnce() throws {
     let store = try ResultsStore.inMemory()
     var runner = SweepRunner(plan: plan(), evaluator: costModel)
