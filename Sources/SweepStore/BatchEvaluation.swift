@@ -33,7 +33,6 @@ final class BatchEvaluation: @unchecked Sendable {
   /// The next chunk nobody has taken (guarded by ``lock``).
   private var nextChunk = 0
   private let group = DispatchGroup()
-  private var finished = false
 
   /// Starts evaluating `range` on `workers` threads, with lanes `0 ..< workers` of `lanes`.
   init(_ range: Range<Int>, lanes: Lanes, workers: Int) {

@@ -108,10 +108,17 @@ public struct SweepRunner: Sendable {
       let next = nextRange.isEmpty ? nil : BatchEvaluation(nextRange, lanes: lanes, workers: workers)
       let writeStarted = DispatchTime.now().uptimeNanoseconds
       checkpoints?.beforeBatch()
-      let written = try store.insertTotals(
-        parts: current.parts, sweep: state, range: range, failures: current.failures.count,
-        firstFailure: current.failures.first, completedAt: range.upperBound >= planned ? now() : nil
-      )
+      let written: ResultsStore.BatchOutcome
+      do {
+        written = try store.insertTotals(
+          parts: current.parts, sweep: state, range: range, failures: current.failures.count,
+          firstFailure: current.failures.first, completedAt: range.upperBound >= planned ? now() : nil
+        )
+      } catch {
+        // The next batch's workers stop after their current chunks rather than evaluate a batch nobody writes.
+        next?.cancel()
+        throw error
+      }
       checkpoints?.afterBatch()
       outcome.writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e9
       outcome.processed += range.count
