@@ -215,6 +215,29 @@ public final class ResultsStore: Sendable {
     }
   }
 
+  /// One `IMMEDIATE` transaction, like ``write(_:)``, with SQLite's per-row foreign-key checks off while it runs (they
+  /// are switched back on afterwards, also when `body` throws). For a sweep's batches only: every row they insert
+  /// references the sweep row that the same transaction updates (and the update throws when that row is gone) or a
+  /// configuration row inserted just before, so the checks, one B-tree seek per row, could never fail.
+  func writeWithoutForeignKeyChecks<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    do {
+      return try queue.writeWithoutTransaction { db in
+        // The pragma is a no-op inside a transaction, so it is set around it.
+        try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+        var result: T?
+        try db.inTransaction {
+          result = try body(db)
+          return .commit
+        }
+        guard let result else { throw DatabaseError(message: "the batch transaction returned nothing") }
+        return result
+      }
+    } catch {
+      throw Self.mapped(error, path: path, busyTimeout: busyTimeout)
+    }
+  }
+
   static func mapped(_ error: any Error, path: String, busyTimeout: Double) -> StoreError {
     if let error = error as? StoreError { return error }
     if let error = error as? DatabaseError {

@@ -45,8 +45,23 @@ struct RowBinder {
     }
   }
 
-  /// Runs the statement; throws SQLite's error when it does not complete.
-  func step(_ db: Database) throws {
+  /// Binds `bytes[start ..< end]` as UTF-8 text (SQLite copies it).
+  mutating func bindText(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+    index += 1
+    guard end > start, let base = bytes.baseAddress else {
+      sqlite3_bind_text(statement, index, "", 0, Self.transient)
+      return
+    }
+    _ = base.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: end - start) { chars in
+      sqlite3_bind_text(statement, index, chars, Int32(end - start), Self.transient)
+    }
+  }
+
+  /// Runs the statement; throws SQLite's error when it does not complete. Returns the rows it changed (0 for an
+  /// `INSERT OR IGNORE` that ignored its row), read from SQLite directly: GRDB's `changesCount` checks its queue
+  /// on every call, a measurable share of a sweep's writer.
+  @discardableResult
+  func step(_ db: Database) throws -> Int {
     let code = sqlite3_step(statement)
     sqlite3_reset(statement)
     guard code == SQLITE_DONE else {
@@ -54,7 +69,11 @@ struct RowBinder {
         resultCode: ResultCode(rawValue: code),
         message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
+    return Int(sqlite3_changes(sqlite3_db_handle(statement)))
   }
+
+  /// The rowid of the last row the statement's connection inserted.
+  var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(sqlite3_db_handle(statement)) }
 
   /// `SQLITE_TRANSIENT`: SQLite copies the text before the call returns.
   private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

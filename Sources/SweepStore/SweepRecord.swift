@@ -91,6 +91,8 @@ public struct EvaluatedConfiguration: Sendable {
   /// The configuration's index in its sweep's plan, when known: a row below the stored cursor is already stored and
   /// is skipped. Without it, only a batch wholly below the cursor is recognised as stored.
   public var planIndex: Int?
+  /// The text columns of ``layers``, when the evaluating thread formatted them (else the writer formats them).
+  var layerTexts: LayerTexts?
 
   public init(
     configuration: ModelConfiguration, preset: Preset?, totals: CostTotals, layers: [LayerRow] = [],

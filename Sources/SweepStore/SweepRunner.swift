@@ -63,9 +63,12 @@ public struct SweepOutcome: Sendable {
 
 /// Evaluates a plan's configurations in batches and stores each batch in one transaction.
 ///
-/// Evaluation of batch k+1 (split across `lanes` threads) overlaps the write of batch k. The progress cursor is
-/// committed with each batch, so an interrupted run resumes where it stopped, and `INSERT OR IGNORE` on
-/// `UNIQUE (sweep_id, key)` keeps a configuration once however often it is written.
+/// Evaluation of batch k+1 overlaps the write of batch k without taking the writer's core: `lanes - 1` threads
+/// evaluate it (one when `lanes` is 1) while this thread writes, and this thread, once its write is done, takes the
+/// chunks of batch k+1 that are left (``BatchEvaluation``). So no more than `lanes` threads are busy at once
+/// (two when `lanes` is 1), and neither the writing nor the evaluating side waits while the other has work it could
+/// share. The progress cursor is committed with each batch, so an interrupted run resumes where it stopped, and a
+/// configuration is stored once however often it is written (``ResultsStore/insertTotals(_:sweep:range:failures:firstFailure:completedAt:)``).
 public struct SweepRunner: Sendable {
   public var plan: SweepPlan
   public var evaluator: SweepEvaluator
@@ -91,21 +94,32 @@ public struct SweepRunner: Sendable {
     var start = outcome.startIndex
     guard start < planned else { return outcome }
     let size = perLayerAdjustedBatchSize
-    let lanes = Lanes(count: max(1, self.lanes), evaluator: evaluator)
-    var current = evaluate(start..<min(start + size, planned), lanes)
+    let workers = max(1, lanes - 1)
+    // One lane per worker, and one for this thread when it helps (with more than one lane).
+    let helper: Int? = lanes > 1 ? workers : nil
+    let lanes = Lanes(count: workers + (helper == nil ? 0 : 1), plan: plan, evaluator: evaluator)
+    let checkpoints = BackgroundCheckpoints(store: store)
+    defer { checkpoints?.finish() }
+    var current = BatchEvaluation(start..<min(start + size, planned), lanes: lanes, workers: workers)
+      .finish(helpingWith: helper)
     while true {
       let range = start..<min(start + size, planned)
       let nextRange = range.upperBound..<min(range.upperBound + size, planned)
-      let pending = PendingBatch()
-      let group = DispatchGroup()
-      if !nextRange.isEmpty {
-        DispatchQueue.global().async(group: group) { pending.batch = self.evaluate(nextRange, lanes) }
-      }
+      let next = nextRange.isEmpty ? nil : BatchEvaluation(nextRange, lanes: lanes, workers: workers)
       let writeStarted = DispatchTime.now().uptimeNanoseconds
-      let written = try store.insertTotals(
-        current.rows, sweep: state, range: range, failures: current.failures.count,
-        firstFailure: current.failures.first, completedAt: range.upperBound >= planned ? now() : nil
-      )
+      checkpoints?.beforeBatch()
+      let written: ResultsStore.BatchOutcome
+      do {
+        written = try store.insertTotals(
+          parts: current.parts, sweep: state, range: range, failures: current.failures.count,
+          firstFailure: current.failures.first, completedAt: range.upperBound >= planned ? now() : nil
+        )
+      } catch {
+        // The next batch's workers stop after their current chunks rather than evaluate a batch nobody writes.
+        next?.cancel()
+        throw error
+      }
+      checkpoints?.afterBatch()
       outcome.writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e9
       outcome.processed += range.count
       outcome.inserted += written.inserted
@@ -117,14 +131,16 @@ public struct SweepRunner: Sendable {
       progress(
         SweepProgress(
           processed: range.upperBound, planned: planned, processedThisRun: outcome.processed))
-      group.wait()
       start = range.upperBound
-      if nextRange.isEmpty { break }
+      guard let next else { break }
       if shouldStop() {
+        next.cancel()
         outcome.interrupted = true
         break
       }
-      current = pending.batch ?? Batch()
+      // Release the written rows before the next batch's are assembled: two batches in memory, not three.
+      current = BatchEvaluation.Batch()
+      current = next.finish(helpingWith: helper)
     }
     outcome.state = try store.sweep(named: record.name)
     return outcome
@@ -133,66 +149,5 @@ public struct SweepRunner: Sendable {
   /// Layer rows are a few hundred per configuration, so per-layer sweeps commit smaller batches.
   private var perLayerAdjustedBatchSize: Int {
     plan.perLayer ? max(1, min(batchSize, 200)) : max(1, batchSize)
-  }
-
-  /// One batch, as the lanes produced it: rows of lane 0, then lane 1, … (plan order; not copied into one array).
-  struct Batch: Sendable {
-    var parts: [[EvaluatedConfiguration]] = []
-    var failures: [String] = []
-    var rows: FlattenSequence<[[EvaluatedConfiguration]]> { parts.joined() }
-  }
-
-  struct Part: Sendable {
-    var rows: [EvaluatedConfiguration] = []
-    var failures: [String] = []
-  }
-
-  final class PendingBatch: @unchecked Sendable {
-    var batch: Batch?
-  }
-
-  /// One pricing function per thread, kept across batches (only one batch is evaluated at a time, and lane `i`
-  /// runs only on iteration `i` of `concurrentPerform`).
-  final class Lanes: @unchecked Sendable {
-    var prices: [SweepEvaluator.Price]
-    init(count: Int, evaluator: SweepEvaluator) {
-      prices = (0..<count).map { _ in evaluator.makePrice() }
-    }
-  }
-
-  /// Evaluates `range` on `lanes` threads; rows come back in plan order.
-  func evaluate(_ range: Range<Int>, _ prices: Lanes) -> Batch {
-    let lanes = max(1, min(prices.prices.count, range.count))
-    // Each lane writes only its own slot.
-    nonisolated(unsafe) let parts = UnsafeMutableBufferPointer<Part>.allocate(capacity: lanes)
-    parts.initialize(repeating: Part())
-    defer {
-      _ = parts.deinitialize()
-      parts.deallocate()
-    }
-    let chunk = (range.count + lanes - 1) / lanes
-    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-      let lower = range.lowerBound + lane * chunk
-      let upper = min(lower + chunk, range.upperBound)
-      var part = Part()
-      let enumerator = SweepPlan.Enumerator(plan)
-      var keys = ConfigurationKeyWriter()
-      if lower < upper { part.rows.reserveCapacity(upper - lower) }
-      for index in lower..<max(lower, upper) {
-        let request = enumerator.request(at: index)
-        do {
-          let configuration = try request.resolve()
-          let (totals, layers) = try prices.prices[lane](configuration, plan.perLayer)
-          part.rows.append(
-            EvaluatedConfiguration(
-              configuration: configuration, preset: Preset.matching(configuration), totals: totals, layers: layers,
-              planIndex: index, key: keys.key(configuration)))
-        } catch {
-          part.failures.append("configuration \(index): \(error)")
-        }
-      }
-      parts[lane] = part
-    }
-    return Batch(parts: parts.map(\.rows), failures: parts.flatMap(\.failures))
   }
 }

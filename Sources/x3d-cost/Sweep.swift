@@ -48,7 +48,11 @@ extension X3DCost {
     @Option(parsing: .unconditional, help: "Configurations per transaction (at most 1,000,000).")
     var batchSize = 50_000
 
-    @Option(parsing: .unconditional, help: "Threads evaluating configurations (at most 1024).")
+    @Option(
+      parsing: .unconditional,
+      help:
+        "Threads evaluating configurations, counting the writing thread, which evaluates when it has nothing to write (at most 1024)."
+    )
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(
