@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
 
-    /work/venv/bin/python tools/convert_checkpoint.py CHECKPOINT.pyth OUT.safetensors [--slowfast-names]
+    python tools/convert_checkpoint.py CHECKPOINT.pyth OUT.safetensors [--slowfast-names]
 
 Accepts SlowFast checkpoints (a dict with "model_state"), pytorchvideo hub files and trainer checkpoints
 ("state_dict" / "model" entries) and plain state dicts. A leading "module." (DataParallel) or "model." prefix is

@@ -2,7 +2,7 @@
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_cost_fixtures.py
+    python tools/gen_cost_fixtures.py
 
 (venv: torch, fvcore, pytorchvideo 0.1.5; CPU only; ~1-3 minutes on one core.)
 
@@ -226,7 +226,7 @@ def main():
     doc = {
         "format": "x3d-cost-fixture",
         "version": 1,
-        "regenerate": "/work/venv/bin/python tools/gen_cost_fixtures.py",
+        "regenerate": "python tools/gen_cost_fixtures.py",
         "torch": torch.__version__,
         "fvcore": getattr(fvcore, "__version__", "unknown"),
         "pytorchvideo": pytorchvideo.__version__,

@@ -2,7 +2,7 @@
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_executor_fixtures.py
+    python tools/gen_executor_fixtures.py
 
 (venv: torch, pytorchvideo 0.1.5, safetensors, numpy; CPU, a few seconds.)
 
@@ -41,7 +41,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "executor")
 FORMAT = "x3d-executor-golden"
 VERSION = 1
-REGENERATE = "/work/venv/bin/python tools/gen_executor_fixtures.py"
+REGENERATE = "python tools/gen_executor_fixtures.py"
 
 # name, T, crop, test crop, width, depth, bottleneck, classes, batch, naming, seed
 CASES = [

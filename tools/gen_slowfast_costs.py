@@ -2,13 +2,13 @@
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_slowfast_costs.py
+    python tools/gen_slowfast_costs.py
 
 (venv: torch, fvcore; CPU only; ~1 minute on one core.) SlowFast itself is not installed:
 the script extracts the `slowfast/` package of the SlowFast git repository into a
 directory outside this repository (default /tmp/slowfast_src) with
     git --git-dir=$SLOWFAST_GIT_DIR archive <commit> slowfast | tar -x -C $SLOWFAST_SRC
-(SLOWFAST_GIT_DIR defaults to /work/.mirror/facebookresearch+SlowFast/repo, the commit
+(SLOWFAST_GIT_DIR is required: the git directory of a SlowFast clone, e.g. .../SlowFast/.git; the commit
 to HEAD there; the commit used is recorded in the JSON) and puts it on sys.path. (With the
 local mirror, git may print "error: invalid object ... demo/visualization/...gradcam.gif";
 that blob is outside slowfast/ and the archive still exits 0.) Imports
@@ -46,7 +46,7 @@ from unittest import mock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "slowfast_costs.json")
-GIT_DIR = os.environ.get("SLOWFAST_GIT_DIR", "/work/.mirror/facebookresearch+SlowFast/repo")
+GIT_DIR = os.environ.get("SLOWFAST_GIT_DIR")
 SRC = os.environ.get("SLOWFAST_SRC", "/tmp/slowfast_src")
 SEED = 20260425
 N_RANDOM = 15
@@ -83,6 +83,8 @@ REFERENCE = {
 
 
 def slowfast_commit():
+    if not GIT_DIR:
+        sys.exit("error: set SLOWFAST_GIT_DIR to the git directory of a SlowFast clone (see the top of this file)")
     return subprocess.check_output(
         ["git", "--git-dir", GIT_DIR, "rev-parse", "HEAD"], text=True
     ).strip()
@@ -251,7 +253,7 @@ def main():
     doc = {
         "format": "x3d-cost-fixture",
         "version": 1,
-        "regenerate": "/work/venv/bin/python tools/gen_slowfast_costs.py",
+        "regenerate": "python tools/gen_slowfast_costs.py",
         "torch": torch.__version__,
         "fvcore": getattr(fvcore, "__version__", "unknown"),
         "pytorchvideo": None,

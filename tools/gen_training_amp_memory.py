@@ -3,7 +3,7 @@
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_training_amp_memory.py
+    python tools/gen_training_amp_memory.py
 
 (venv: torch 2.x, pytorchvideo 0.1.5; CPU only, one thread; about a minute.)
 
@@ -46,7 +46,7 @@ from torch.profiler._memory_profiler import MemoryProfileTimeline  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "training_amp_memory.json")
-REGENERATE = "/work/venv/bin/python tools/gen_training_amp_memory.py"
+REGENERATE = "python tools/gen_training_amp_memory.py"
 
 # frames, crop, width, depth, bottleneck, classes, batch, optimizer, amp
 CASES = [

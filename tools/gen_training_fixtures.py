@@ -3,7 +3,7 @@ executor's backward pass.
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_training_fixtures.py
+    python tools/gen_training_fixtures.py
 
 (venv: torch, pytorchvideo 0.1.5, safetensors, numpy; CPU, a few seconds.)
 
@@ -50,7 +50,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "training")
 FORMAT = "x3d-training-golden"
 VERSION = 1
-REGENERATE = "/work/venv/bin/python tools/gen_training_fixtures.py"
+REGENERATE = "python tools/gen_training_fixtures.py"
 
 # name, T, crop, width, depth, bottleneck, classes, batch, seed[, run crop]
 CASES = [

@@ -2,7 +2,7 @@
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_training_flops.py
+    python tools/gen_training_flops.py
 
 (venv: torch, pytorchvideo 0.1.5; SlowFast's source extracted as in tools/gen_slowfast_costs.py; CPU only, about a
 minute.)
@@ -60,7 +60,7 @@ import pytorchvideo  # noqa: E402
 from pytorchvideo.models.x3d import create_x3d  # noqa: E402
 
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "training_flops.json")
-REGENERATE = "/work/venv/bin/python tools/gen_training_flops.py"
+REGENERATE = "python tools/gen_training_flops.py"
 SEED = 20261130
 N_RANDOM = 5  # per implementation
 CLASSES = [1, 10, 51, 101, 174, 400]

@@ -2,7 +2,7 @@
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_training_memory.py
+    python tools/gen_training_memory.py
 
 (venv: torch, pytorchvideo 0.1.5; CPU only, float32; a few seconds.)
 
@@ -289,7 +289,7 @@ def main():
     doc = {
         "format": "x3d-training-memory-fixture",
         "version": 1,
-        "regenerate": "/work/venv/bin/python tools/gen_training_memory.py",
+        "regenerate": "python tools/gen_training_memory.py",
         "torch": torch.__version__,
         "pytorchvideo": pytorchvideo.__version__,
         "impl": "pytorchvideo",

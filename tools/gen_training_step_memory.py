@@ -3,7 +3,7 @@ CPU, measured by PyTorch.
 
 Regenerate (from the repository root):
 
-    /work/venv/bin/python tools/gen_training_step_memory.py
+    python tools/gen_training_step_memory.py
 
 (venv: torch, pytorchvideo 0.1.5; CPU only, float32; about a minute.)
 
@@ -51,7 +51,7 @@ from torch.profiler._memory_profiler import MemoryProfileTimeline  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "training_step_memory.json")
-REGENERATE = "/work/venv/bin/python tools/gen_training_step_memory.py"
+REGENERATE = "python tools/gen_training_step_memory.py"
 
 # frames, crop, width, depth, bottleneck, classes, batch, profiled optimizer
 CASES = [
