@@ -3,7 +3,7 @@
 /// network. Everything that lists fields derives from this table: ``CostVector``'s lanes, the accumulator's and the
 /// totals evaluator's sums, the store's columns, JSON, CSV, the command line's quantity table and the search's
 /// complexity measures. A new quantity is a new case here and a row in each switch below (the compiler lists
-/// them), plus its formula in ``CostFormulas`` (or its tracker, for memory).
+/// them), plus its formula in ``CostFormulas`` (or, for memory, in ``LiveMemory``).
 ///
 /// Counts are exact integers at the configuration's batch; memory fields are bytes at the report's element type.
 ///
@@ -39,7 +39,7 @@ public enum CostField: Int, CaseIterable, Sendable, Codable {
   public enum Combination: Sendable {
     /// Σ over nodes of value × copies (a segment's value times its copies in the totals evaluator).
     case sum
-    /// The largest value over the network (a memory peak), set by a tracker, not by the formulas.
+    /// The largest value over the network (a memory peak), set by ``LiveMemory``, not by the formulas.
     case peak
   }
 

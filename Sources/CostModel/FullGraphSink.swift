@@ -9,9 +9,9 @@ import X3DModel
 /// added once.
 ///
 /// Memory is tracked as in a ``Granularity/distinctBlocks`` graph, whose totals the tests hold equal to the full
-/// graph's: the trackers see the distinct blocks, each counting the copies ``Schedule`` gives it, and never see
-/// the repeated ones. The one tensor that crosses from a stage's blocks to the next stage (or the head) is its last
-/// block's output; the trackers hold the last distinct block's output in its place (same shape, same copies), so
+/// graph's: ``LiveMemory`` sees the distinct blocks, each counting the copies ``Schedule`` gives it, and never
+/// sees the repeated ones. The one tensor that crosses from a stage's blocks to the next stage (or the head) is its
+/// last block's output; the walk holds the last distinct block's output in its place (same shape, same copies), so
 /// when the stage's last block is copied, that tensor takes its index and its reader count.
 public struct FullGraphSink: LayerSink {
   var accumulator: CostAccumulator
@@ -31,8 +31,8 @@ public struct FullGraphSink: LayerSink {
   /// The distinct block being received, and the network's sums when it began.
   private var openBlock: Int? = nil
   private var sumsBeforeOpenBlock = CostVector()
-  /// The output of the current stage's last distinct block, which stands for the stage's last block in the
-  /// trackers.
+  /// The output of the current stage's last distinct block, which stands for the stage's last block in
+  /// ``LiveMemory``.
   private var standIn: Int? = nil
 
   /// A sink writing into `rows` (uninitialised), which must have room for every node of the graph.
@@ -46,8 +46,8 @@ public struct FullGraphSink: LayerSink {
 
   /// Nodes of the stem, the head and the distinct blocks: priced, tracked and kept.
   ///
-  /// Out of line: one copy of the pricing and tracking code serves every call site of the builder (inlined into
-  /// each, a per-layer analysis of X3D-M took 1.25× as long).
+  /// Out of line: one copy of the pricing and tracking code serves every call site of the builder, which measures
+  /// faster than a copy inlined at each.
   @inline(never)
   public mutating func receive(_ node: LayerNode) throws(ConfigurationError) {
     var copies = node.repeatCount
@@ -74,9 +74,8 @@ public struct FullGraphSink: LayerSink {
   /// Writes `node`'s row in place.
   ///
   /// Out of line on purpose, and called last: by then the builder's stores of `node` have left the store buffer.
-  /// Inlined, the compiler built the row in a temporary first, copying `node` with wide loads right after the
-  /// builder's narrow stores (a store-forwarding stall), then copied the temporary: X3D-M took 21.3 µs instead of
-  /// 15.7 µs.
+  /// Inlined, the compiler builds the row in a temporary first, copying `node` with wide loads right after the
+  /// builder's narrow stores (a store-forwarding stall), then copies the temporary.
   @inline(never)
   private mutating func keep(_ node: LayerNode, _ cost: LayerCost) {
     precondition(count < capacity, "more nodes than Schedule.maximumNodeCount")
@@ -86,7 +85,8 @@ public struct FullGraphSink: LayerSink {
     count += 1
   }
 
-  /// A repeated block: the rows of the block it repeats copied and renumbered; the trackers skip them.
+  /// A repeated block: the rows of the block it repeats copied and renumbered, its summed cost added;
+  /// ``LiveMemory`` skips them.
   public mutating func repeatBlock(_ block: Int, of stage: StageID, firstIndex: Int, outputConsumers: Int)
     throws(ConfigurationError) -> Int?
   {
