@@ -27,9 +27,11 @@ let package = Package(
     .target(name: "CostModel", dependencies: ["X3DModel"]),
 
     // MARK: Kernels that run the graph and count what they do (never the formulas)
-    .target(name: "ReferenceExecutor", dependencies: ["X3DModel", "CKernels"]),
+    .target(name: "ReferenceExecutor", dependencies: ["X3DModel", "CKernels", "CWorkerPool"]),
     // The fast backend's hot loops in C, one copy per instruction set, chosen at run time (no build flags).
     .target(name: "CKernels"),
+    // Persistent worker threads for the fast backend's parallel regions (pthreads, C11 atomics).
+    .target(name: "CWorkerPool", linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]),
 
     // MARK: Agreement between the executor's tally and the cost model, node by node
     .target(name: "Verification", dependencies: ["X3DModel", "CostModel", "ReferenceExecutor"]),
@@ -50,7 +52,8 @@ let package = Package(
 
     // MARK: Forward expansion, backward contraction
     .target(
-      name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "LatencyModel", "SweepStore", "ReferenceExecutor"]),
+      name: "ExpansionSearch",
+      dependencies: ["X3DModel", "CostModel", "LatencyModel", "SweepStore", "ReferenceExecutor"]),
 
     // MARK: Command line
     .executableTarget(
@@ -77,12 +80,16 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),
     .testTarget(name: "CostModelTests", dependencies: ["CostModel", "X3DModel", "TestSupport"]),
-    .testTarget(name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
     .testTarget(
-      name: "VerificationTests", dependencies: ["Verification", "ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
+      name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
+    .testTarget(
+      name: "VerificationTests",
+      dependencies: ["Verification", "ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
     .testTarget(
       name: "SweepStoreTests",
-      dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        "SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
       name: "ExpansionSearchTests",
       dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "LatencyModel", "X3DModel", "TestSupport"]),
