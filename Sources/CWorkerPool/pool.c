@@ -24,16 +24,18 @@ enum { X3D_SPINS = 1 << 14 };
 struct x3d_pool {
   pthread_mutex_t lock;
   pthread_cond_t wake;  // workers: a new generation (or stop)
-  pthread_cond_t done;  // caller: pending reached zero
+  pthread_cond_t done;  // caller: remaining reached zero
   _Atomic unsigned long generation;
-  _Atomic int pending;  // workers that have not finished the current generation
+  // The claim word of the current region: generation (low 32 bits) << 32 | chunks << 16 | next chunk to claim.
+  _Atomic unsigned long long claim;
+  _Atomic int remaining;  // chunks of the current region not yet finished
   _Atomic int busy;     // a region is running
   _Atomic int stop;
-  // The current region, written before `generation` is published (release) and read after it (acquire).
+  // The current region, written before `claim` is published (release) and read by a thread only after it has
+  // claimed one of its chunks (the region cannot end before that chunk does).
   x3d_pool_task task;
   void *context;
   ptrdiff_t count;
-  int chunks;
   int workers;
   int started;
   pthread_t *threads;
@@ -41,25 +43,36 @@ struct x3d_pool {
 
 typedef struct {
   x3d_pool *pool;
-  int index;
 } x3d_worker_start;
 
-static void run_chunk(x3d_pool *pool, int chunk) {
-  if (chunk >= pool->chunks) return;
-  ptrdiff_t start = pool->count * chunk / pool->chunks;
-  ptrdiff_t end = pool->count * (chunk + 1) / pool->chunks;
-  if (start < end) pool->task(pool->context, start, end);
+/// Claims and runs chunks of generation `generation` until none is left; each finished chunk counts down
+/// `remaining`, and the one that reaches zero wakes the caller.
+static void run_chunks(x3d_pool *pool, unsigned long generation) {
+  unsigned long long word = atomic_load_explicit(&pool->claim, memory_order_acquire);
+  for (;;) {
+    unsigned long long chunks = (word >> 16) & 0xffff, next = word & 0xffff;
+    if ((word >> 32) != (generation & 0xffffffffUL) || next >= chunks) return;
+    if (!atomic_compare_exchange_weak_explicit(&pool->claim, &word, word + 1, memory_order_acq_rel,
+                                               memory_order_acquire))
+      continue;
+    ptrdiff_t start = pool->count * (ptrdiff_t)next / (ptrdiff_t)chunks;
+    ptrdiff_t end = pool->count * (ptrdiff_t)(next + 1) / (ptrdiff_t)chunks;
+    if (start < end) pool->task(pool->context, start, end);
+    if (atomic_fetch_sub_explicit(&pool->remaining, 1, memory_order_acq_rel) == 1) {
+      pthread_mutex_lock(&pool->lock);
+      pthread_cond_signal(&pool->done);
+      pthread_mutex_unlock(&pool->lock);
+    }
+    word = atomic_load_explicit(&pool->claim, memory_order_acquire);
+  }
 }
 
 static void *worker_main(void *argument) {
   x3d_worker_start start = *(x3d_worker_start *)argument;
   free(argument);
   x3d_pool *pool = start.pool;
-  // Named so tools (and the tests, through /proc) can tell the pool's threads apart.
 #if defined(__APPLE__)
-  pthread_setname_np("x3d-pool");
-#elif defined(__linux__)
-  pthread_setname_np(pthread_self(), "x3d-pool");
+  pthread_setname_np("x3d-pool");  // macOS names only the calling thread
 #endif
   unsigned long seen = 0;
   for (;;) {
@@ -76,12 +89,7 @@ static void *worker_main(void *argument) {
     }
     seen = now;
     if (atomic_load_explicit(&pool->stop, memory_order_acquire)) return NULL;
-    run_chunk(pool, start.index + 1);
-    if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) == 1) {
-      pthread_mutex_lock(&pool->lock);
-      pthread_cond_signal(&pool->done);
-      pthread_mutex_unlock(&pool->lock);
-    }
+    run_chunks(pool, now);
   }
 }
 
@@ -93,14 +101,15 @@ static void publish(x3d_pool *pool) {
   pthread_mutex_unlock(&pool->lock);
 }
 
-/// Waits until every worker has finished the current generation.
-static void wait_for_workers(x3d_pool *pool) {
+/// Waits until every chunk of the current region has finished.
+static void wait_for_chunks(x3d_pool *pool) {
   for (int spin = 0; spin < X3D_SPINS; spin++) {
-    if (atomic_load_explicit(&pool->pending, memory_order_acquire) == 0) return;
+    if (atomic_load_explicit(&pool->remaining, memory_order_acquire) == 0) return;
     X3D_RELAX();
   }
   pthread_mutex_lock(&pool->lock);
-  while (atomic_load_explicit(&pool->pending, memory_order_acquire) != 0) pthread_cond_wait(&pool->done, &pool->lock);
+  while (atomic_load_explicit(&pool->remaining, memory_order_acquire) != 0)
+    pthread_cond_wait(&pool->done, &pool->lock);
   pthread_mutex_unlock(&pool->lock);
 }
 
@@ -117,7 +126,8 @@ x3d_pool *x3d_pool_create(int workers) {
   pthread_cond_init(&pool->wake, NULL);
   pthread_cond_init(&pool->done, NULL);
   atomic_init(&pool->generation, 0);
-  atomic_init(&pool->pending, 0);
+  atomic_init(&pool->claim, 0);
+  atomic_init(&pool->remaining, 0);
   atomic_init(&pool->busy, 0);
   atomic_init(&pool->stop, 0);
   pool->workers = workers;
@@ -125,12 +135,15 @@ x3d_pool *x3d_pool_create(int workers) {
     x3d_worker_start *start = malloc(sizeof(x3d_worker_start));
     if (!start) break;
     start->pool = pool;
-    start->index = i;
     if (pthread_create(&pool->threads[i], NULL, worker_main, start) != 0) {
       free(start);
       break;
     }
     pool->started++;
+#if defined(__linux__)
+    // Named before create returns, so tools (and the tests, through /proc) can tell the pool's threads apart.
+    pthread_setname_np(pool->threads[i], "x3d-pool");
+#endif
   }
   if (pool->started < workers) {
     x3d_pool_destroy(pool);
@@ -154,7 +167,7 @@ void x3d_pool_destroy(x3d_pool *pool) {
 int x3d_pool_workers(const x3d_pool *pool) { return pool->workers; }
 
 int x3d_pool_run(x3d_pool *pool, ptrdiff_t count, int chunks, x3d_pool_task task, void *context) {
-  if (chunks < 1 || chunks > pool->workers + 1) return 0;
+  if (chunks < 1 || chunks > pool->workers + 1 || chunks > 0xffff) return 0;
   if (atomic_exchange_explicit(&pool->busy, 1, memory_order_acquire)) return 0;
   if (chunks == 1 || pool->workers == 0) {
     if (count > 0) task(context, 0, count);
@@ -164,11 +177,15 @@ int x3d_pool_run(x3d_pool *pool, ptrdiff_t count, int chunks, x3d_pool_task task
   pool->task = task;
   pool->context = context;
   pool->count = count;
-  pool->chunks = chunks;
-  atomic_store_explicit(&pool->pending, pool->workers, memory_order_relaxed);
+  atomic_store_explicit(&pool->remaining, chunks, memory_order_relaxed);
+  // Only this thread changes the generation, so it may read it relaxed.
+  unsigned long generation = atomic_load_explicit(&pool->generation, memory_order_relaxed) + 1;
+  atomic_store_explicit(&pool->claim, (unsigned long long)(generation & 0xffffffffUL) << 32 |
+                                          (unsigned long long)chunks << 16,
+                        memory_order_release);
   publish(pool);
-  run_chunk(pool, 0);
-  wait_for_workers(pool);
+  run_chunks(pool, generation);
+  wait_for_chunks(pool);
   atomic_store_explicit(&pool->busy, 0, memory_order_release);
   return 1;
 }

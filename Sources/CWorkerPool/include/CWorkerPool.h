@@ -2,8 +2,9 @@
 /// ParallelChunks.swift). Apart from CKernels, which includes no C library header.
 ///
 /// `x3d_pool_create(workers)` starts `workers` threads once. `x3d_pool_run` splits `0..<count` into `chunks`
-/// contiguous, nearly equal ranges (`[count·c/chunks, count·(c+1)/chunks)`, `chunks ≤ workers + 1`): the calling
-/// thread runs chunk 0, worker `i` chunk `i + 1`, and the call returns when all are done. Between regions a worker
+/// contiguous, nearly equal ranges (`[count·c/chunks, count·(c+1)/chunks)`, `chunks ≤ workers + 1`) that the
+/// calling thread and the workers claim from one atomic counter, so chunks a late worker (one the scheduler has
+/// not run yet) would have taken are run by the others; the call returns when all are done. Between regions a worker
 /// spins briefly on a generation counter (C11 atomics), then sleeps on a condition variable, so an idle process
 /// uses no CPU. One region at a time: a call made while another runs (from another thread, or nested inside a
 /// chunk) returns 0 without running anything, and the caller runs the work some other way.
