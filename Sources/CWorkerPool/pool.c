@@ -18,8 +18,10 @@
 #endif
 
 /// Busy-wait iterations (each one `pause`/`yield`, roughly 10–150 cycles) before a thread sleeps: long enough to
-/// bridge the gap between two regions of one forward pass, short enough that an idle pool stops using CPU at once.
-enum { X3D_SPINS = 1 << 14 };
+/// bridge the gap between two regions of one forward pass (2^8 and 2^6 were slower on a quiet machine), short
+/// enough not to take CPU from other processes (2^14 made XS 1.3× slower when another process held the second
+/// core, docs/executor.md).
+enum { X3D_SPINS = 1 << 10 };
 
 struct x3d_pool {
   pthread_mutex_t lock;
