@@ -52,8 +52,7 @@ let package = Package(
 
     // MARK: Forward expansion, backward contraction
     .target(
-      name: "ExpansionSearch",
-      dependencies: ["X3DModel", "CostModel", "LatencyModel", "SweepStore", "ReferenceExecutor"]),
+      name: "ExpansionSearch", dependencies: ["X3DModel", "CostModel", "LatencyModel", "SweepStore", "ReferenceExecutor"]),
 
     // MARK: Command line
     .executableTarget(
@@ -80,16 +79,12 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "X3DModelTests", dependencies: ["X3DModel", "TestSupport"]),
     .testTarget(name: "CostModelTests", dependencies: ["CostModel", "X3DModel", "TestSupport"]),
+    .testTarget(name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
     .testTarget(
-      name: "ReferenceExecutorTests", dependencies: ["ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
-    .testTarget(
-      name: "VerificationTests",
-      dependencies: ["Verification", "ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
+      name: "VerificationTests", dependencies: ["Verification", "ReferenceExecutor", "X3DModel", "CostModel", "TestSupport"]),
     .testTarget(
       name: "SweepStoreTests",
-      dependencies: [
-        "SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-      ]),
+      dependencies: ["SweepStore", "CostModel", "X3DModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(
       name: "ExpansionSearchTests",
       dependencies: ["ExpansionSearch", "SweepStore", "CostModel", "LatencyModel", "X3DModel", "TestSupport"]),
