@@ -27,9 +27,11 @@ let package = Package(
     .target(name: "CostModel", dependencies: ["X3DModel"]),
 
     // MARK: Kernels that run the graph and count what they do (never the formulas)
-    .target(name: "ReferenceExecutor", dependencies: ["X3DModel", "CKernels"]),
+    .target(name: "ReferenceExecutor", dependencies: ["X3DModel", "CKernels", "CWorkerPool"]),
     // The fast backend's hot loops in C, one copy per instruction set, chosen at run time (no build flags).
     .target(name: "CKernels"),
+    // Persistent worker threads for the fast backend's parallel regions (pthreads, C11 atomics).
+    .target(name: "CWorkerPool", linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]),
 
     // MARK: Agreement between the executor's tally and the cost model, node by node
     .target(name: "Verification", dependencies: ["X3DModel", "CostModel", "ReferenceExecutor"]),

@@ -1,13 +1,18 @@
 import Dispatch
 import X3DModel
 
-/// Splits `0..<count` into contiguous chunks run on up to `threads` cores with `DispatchQueue.concurrentPerform`.
+/// Splits `0..<count` into `min(threads, cores, count / minimumChunk)` contiguous, nearly equal chunks, one per
+/// thread, run on the persistent ``WorkerPool`` of that width (the calling thread runs the first). When that pool
+/// is busy (a region running on another thread, or a region nested in a chunk), the chunks go to
+/// `DispatchQueue.concurrentPerform` instead, so no caller waits on another.
 @inline(__always) func parallelChunks(_ count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-  let chunks = min(threads * 4, max(1, count / max(1, minimumChunk)))
-  if threads <= 1 || chunks <= 1 {
+  let width = min(threads, WorkerPool.cores)
+  let chunks = min(width, max(1, count / max(1, minimumChunk)))
+  if chunks <= 1 {
     body(0..<count)
     return
   }
+  if let pool = WorkerPool.shared(width: width), pool.run(count, chunks: chunks, body) { return }
   withoutActuallyEscaping(body) { escapable in
     let work = UncheckedSendable(escapable)
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
