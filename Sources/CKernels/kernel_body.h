@@ -33,4 +33,5 @@ const x3d_kernel_set X3D_SET_TABLE = {
   .depthwise_333 = depthwise_333,
   .dense_direct_rows = dense_direct_rows,
   .temporal_depthwise = temporal_depthwise,
+  .pointwise_transformed = pointwise_transformed,
 };

@@ -10,6 +10,10 @@
 // reads, so packing them costs a pass and saves nothing. Rows left over by six-row tiles take one row at a time. A
 // set whose file defines X3D_NARROW_REGISTERS (the portable set on x86-64: sixteen registers of four lanes, where
 // 12 accumulators of eight lanes would spill) runs each six-row tile as two 6 × 8 halves instead.
+//
+// `pointwise_transformed` applies an input transform while it copies the panel, `x'[ci][p] =
+// act(x[ci][p]·in_scale[ci])` (squeeze-excitation's channel scale and the Swish after it), so the transformed input
+// is computed once per position and never written to memory.
 
 /// Writes the 16 (or `columns` < 16) outputs of a row from two accumulators, through the epilogue (`residual`: the
 /// row's residual at the same columns, or NULL).
@@ -108,9 +112,18 @@ static X3D_TARGET __attribute__((noinline)) void tile1(const float *panel, const
   store16(y, a, b, columns, residual, activation);
 }
 
-X3D_KERNEL void pointwise_fused(const float *x, const float *w, const float *bias, float *y, ptrdiff_t cin,
-                                ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block, ptrdiff_t end_block,
-                                float *panel, const float *residual, int activation) {
+/// The panel copy's input transform on one vector of input channel `ci`: times `in_scale[ci]` (NULL: none), then
+/// `in_activation`. Zero lanes stay zero (ReLU and Swish of 0 are 0), so the panel's padding is unchanged.
+X3D_INLINE v8 transform8(v8 v, const float *in_scale, ptrdiff_t ci, int in_activation) {
+  if (in_scale) v *= splat(in_scale[ci]);
+  return epilogue8(v, NULL, 8, in_activation);
+}
+
+X3D_KERNEL void pointwise_transformed(const float *x, const float *w, const float *bias, float *y, ptrdiff_t cin,
+                                      ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
+                                      ptrdiff_t end_block, float *panel, const float *residual, int activation,
+                                      const float *in_scale, int in_activation) {
+  const int transform = in_scale != NULL || in_activation != X3D_ACTIVATION_NONE;
   const ptrdiff_t tiles = cout / 6;
   // As many blocks as keep the panel within 24 KB (L1), one at least.
   ptrdiff_t per_group = 384 / (cin > 0 ? cin : 1);
@@ -123,13 +136,20 @@ X3D_KERNEL void pointwise_fused(const float *x, const float *w, const float *bia
       for (ptrdiff_t ci = 0; ci < cin; ci++) {
         float *target = panel + (b * cin + ci) * 16;
         const float *source = x + ci * positions + column;
+        v8 lo, hi;
         if (columns == 16) {
-          store8(target, load8(source));
-          store8(target + 8, load8(source + 8));
+          lo = load8(source);
+          hi = load8(source + 8);
         } else {
-          store8(target, columns >= 8 ? load8(source) : load_partial(source, columns));
-          store8(target + 8, columns > 8 ? load_partial(source + 8, columns - 8) : splat(0));
+          lo = columns >= 8 ? load8(source) : load_partial(source, columns);
+          hi = columns > 8 ? load_partial(source + 8, columns - 8) : splat(0);
         }
+        if (transform) {
+          lo = transform8(lo, in_scale, ci, in_activation);
+          hi = transform8(hi, in_scale, ci, in_activation);
+        }
+        store8(target, lo);
+        store8(target + 8, hi);
       }
     }
     // Tiles outside, blocks inside: each tile's six output rows are written left to right across the group.
@@ -163,11 +183,18 @@ X3D_KERNEL void pointwise_fused(const float *x, const float *w, const float *bia
   }
 }
 
+X3D_KERNEL void pointwise_fused(const float *x, const float *w, const float *bias, float *y, ptrdiff_t cin,
+                                ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block, ptrdiff_t end_block,
+                                float *panel, const float *residual, int activation) {
+  pointwise_transformed(x, w, bias, y, cin, cout, positions, first_block, end_block, panel, residual, activation,
+                        NULL, X3D_ACTIVATION_NONE);
+}
+
 X3D_KERNEL void pointwise_blocks(const float *x, const float *w, const float *bias, float *y,
                                  ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                                  ptrdiff_t end_block, float *panel) {
-  pointwise_fused(x, w, bias, y, cin, cout, positions, first_block, end_block, panel, NULL,
-                  X3D_ACTIVATION_NONE);
+  pointwise_transformed(x, w, bias, y, cin, cout, positions, first_block, end_block, panel, NULL,
+                        X3D_ACTIVATION_NONE, NULL, X3D_ACTIVATION_NONE);
 }
 
 X3D_KERNEL void pointwise_dots(const float *columns, const float *w, const float *bias, float *y, ptrdiff_t cin,

@@ -102,8 +102,12 @@ public struct FastBackend: ExecutionBackend {
     }
   }
 
-  private func pointwise(
-    _ x: Tensor, _ conv: Convolution, _ w: LayerWeights, residual: Tensor?, activation: FusedGroup.Activation
+  /// The 1×1×1 convolution; with `inputScale` (`N × Cin`, a squeeze-excitation gate) or `inputActivation`, of the
+  /// transformed input `inputActivation(x[n][ci][p] · inputScale[n][ci])`, computed as the kernel copies its panels
+  /// (at least 4 output positions; see ``PointwiseConvolution``).
+  func pointwise(
+    _ x: Tensor, _ conv: Convolution, _ w: LayerWeights, residual: Tensor?, activation: FusedGroup.Activation,
+    inputScale: Tensor? = nil, inputActivation: FusedGroup.Activation = .none
   ) -> Tensor {
     var source = x
     if conv.stride != .one {
@@ -135,12 +139,15 @@ public struct FastBackend: ExecutionBackend {
           let bias = w.bias
           bias.withUnsafeBufferPointerIfPresent { b in
             residual.map(\.scalars).withUnsafeBufferPointerIfPresent { r in
-              for n in 0..<out.batch {
-                PointwiseConvolution.run(
-                  x: xs.baseAddress! + n * conv.inChannels * positions, w: weights.baseAddress!, bias: b,
-                  y: y + n * conv.outChannels * positions, cin: conv.inChannels, cout: conv.outChannels,
-                  positions: positions, threads: threads, table.functions,
-                  residual: r.map { $0 + n * conv.outChannels * positions }, activation: activation)
+              inputScale.map(\.scalars).withUnsafeBufferPointerIfPresent { g in
+                for n in 0..<out.batch {
+                  PointwiseConvolution.run(
+                    x: xs.baseAddress! + n * conv.inChannels * positions, w: weights.baseAddress!, bias: b,
+                    y: y + n * conv.outChannels * positions, cin: conv.inChannels, cout: conv.outChannels,
+                    positions: positions, threads: threads, table.functions,
+                    residual: r.map { $0 + n * conv.outChannels * positions }, activation: activation,
+                    inputScale: g.map { $0 + n * conv.inChannels }, inputActivation: inputActivation)
+                }
               }
             }
           }

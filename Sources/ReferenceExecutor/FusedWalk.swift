@@ -6,7 +6,8 @@ import X3DModel
 /// last member.
 struct FusedWalk {
   private var captured: [Int: [Int: Tensor]] = [:]
-  private var shapes: [Int: TensorShape] = [:]
+  /// Per group: the producer's output shape (every member's after it) and its input's (an input transform's).
+  private var shapes: [Int: (output: TensorShape, input: TensorShape)] = [:]
   private var rows: [Int: [Int]] = [:]
 
   /// Appends `node`'s tally row (live bytes as in the unfused walk: what is held plus this node's output); at the
@@ -23,12 +24,15 @@ struct FusedWalk {
       guard let tensor = held[source] else { throw mismatch("fused input \(source) was not materialised") }
       captured[g, default: [:]][source] = tensor
     }
-    let shape: TensorShape
+    let role = group.roles[group.members.firstIndex(of: node.index)!]
+    let transform = role == .inputScale || role == .inputActivation
     if node.index == group.members[0] {
-      shape = try Self.producerShape(group, captured[g] ?? [:], mismatch)
-      shapes[g] = shape
-    } else {
-      shape = shapes[g]!
+      let inputs = captured[g] ?? [:]
+      let output = try Self.producerShape(group, inputs, mismatch)
+      shapes[g] = (output, inputs[group.inputs[0]]?.shape ?? output)
+    }
+    let shape = transform ? shapes[g]!.input : shapes[g]!.output
+    if node.index != group.members[0] {
       if let residual = group.residual, node.inputs.contains(residual), captured[g]?[residual]?.shape != shape {
         throw mismatch("cannot add \(captured[g]?[residual]?.shape.description ?? "?") and \(shape)")
       }
@@ -51,12 +55,11 @@ struct FusedWalk {
       member.parameterCount = counter.parametersRead
       member.bufferCount = counter.buffersRead
       member.outputElements = counter.outputElements
-      member.activationCount =
-        member.index == group.members[0] && group.producerIsConvolution
-        ? counter.outputElements : 0
+      let isProducer = group.roles[group.members.firstIndex(of: member.index)!] == .producer
+      member.activationCount = isProducer && group.producerIsConvolution ? counter.outputElements : 0
       member.bytesRead = (counter.activationElementsRead + counter.parametersRead + counter.buffersRead) * elementBytes
       member.bytesWritten = counter.outputElements * elementBytes
-      member.nanoseconds = member.index == group.members[0] ? elapsed : 0
+      member.nanoseconds = isProducer ? elapsed : 0
       tally.nodes[position] = member
     }
     captured[g] = nil
@@ -70,6 +73,12 @@ struct FusedWalk {
     switch group.producer {
     case .convolution(let conv, _, _):
       guard let x = inputs[group.inputs[0]] else { throw mismatch("missing input") }
+      if group.inputActivation != nil {
+        guard let gate = inputs[group.inputs[1]] else { throw mismatch("missing gate") }
+        guard gate.shape == Shapes.squeezed(x.shape) else {
+          throw mismatch("gate \(gate.shape) does not fit \(x.shape)")
+        }
+      }
       guard x.shape.channels == conv.inChannels, conv.groups > 0, conv.inChannels % conv.groups == 0,
         conv.outChannels % conv.groups == 0
       else {

@@ -9,7 +9,9 @@ import CKernels
 /// parallel. Fewer than 4 positions (squeeze-excitation, the head after pooling) use dot products instead.
 ///
 /// A fused epilogue (`residual`, of `y`'s layout, then `activation`) is applied in registers before each store
-/// (`pointwise_fused`), or in place after the dot products.
+/// (`pointwise_fused`), or in place after the dot products. An input transform (`x' = inputActivation(x[ci][p] ·
+/// inputScale[ci])`, squeeze-excitation's channel scale and Swish) is applied as the panels are copied
+/// (`pointwise_transformed`); the dot products (fewer than 4 positions) do not take one.
 enum PointwiseConvolution {
   static let tileRows = 6
   static let tileColumns = 16
@@ -17,8 +19,10 @@ enum PointwiseConvolution {
   static func run(
     x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
     cin: Int, cout: Int, positions: Int, threads: Int, _ kernels: x3d_kernel_set,
-    residual: UnsafePointer<Float>? = nil, activation: FusedGroup.Activation = .none
+    residual: UnsafePointer<Float>? = nil, activation: FusedGroup.Activation = .none,
+    inputScale: UnsafePointer<Float>? = nil, inputActivation: FusedGroup.Activation = .none
   ) {
+    precondition(positions >= 4 || (inputScale == nil && inputActivation == .none), "dot products take no transform")
     if positions < 4 {
       dotProducts(
         x: x, w: w, bias: bias, y: y, cin: cin, cout: cout, positions: positions, threads: threads, kernels)
@@ -27,14 +31,14 @@ enum PointwiseConvolution {
       }
       return
     }
-    let blocks = kernels.pointwise_fused!
+    let blocks = kernels.pointwise_transformed!
     let columnBlocks = (positions + tileColumns - 1) / tileColumns
     parallelChunks(columnBlocks, threads: threads) { range in
       let panel = UnsafeMutablePointer<Float>.allocate(capacity: cin * tileColumns * Int(X3D_POINTWISE_PANEL_BLOCKS))
       defer { panel.deallocate() }
       blocks(
         x, w, bias, y, cin, cout, positions, range.lowerBound, range.upperBound, panel, residual,
-        activation.rawValue)
+        activation.rawValue, inputScale, inputActivation.rawValue)
     }
   }
 

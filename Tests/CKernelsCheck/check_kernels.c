@@ -311,6 +311,36 @@ static void check_rows(const x3d_kernel_set *k) {
   compare(k->name, "sum", y, &total, 1);
 }
 
+enum { TRANSFORM_POSITIONS = 300 };
+
+/// `pointwise_transformed`: the input scaled per channel and through Swish as the panels are copied, then the
+/// residual and ReLU; `positions` 37 (one panel group, a partial block) or 300 (two groups, a partial block).
+static void check_pointwise_transformed(const x3d_kernel_set *k, ptrdiff_t positions, const char *what) {
+  static float x[CIN * TRANSFORM_POSITIONS], w[COUT * CIN], bias[COUT], in_scale[CIN], y[COUT * TRANSFORM_POSITIONS];
+  static float residual[COUT * TRANSFORM_POSITIONS], panel[CIN * 16 * X3D_POINTWISE_PANEL_BLOCKS];
+  static double transformed[CIN * TRANSFORM_POSITIONS], expected[COUT * TRANSFORM_POSITIONS];
+  fill(x, CIN * positions);
+  for (ptrdiff_t i = 0; i < CIN * positions; i++) x[i] *= 6;
+  fill(w, COUT * CIN);
+  fill(bias, COUT);
+  fill(in_scale, CIN);
+  fill(residual, COUT * positions);
+  for (ptrdiff_t ci = 0; ci < CIN; ci++)
+    for (ptrdiff_t p = 0; p < positions; p++) {
+      const double v = (double)(x[ci * positions + p] * in_scale[ci]);
+      transformed[ci * positions + p] = v / (1 + exponential(-v));
+    }
+  for (ptrdiff_t co = 0; co < COUT; co++)
+    for (ptrdiff_t p = 0; p < positions; p++) {
+      double sum = (double)bias[co] + residual[co * positions + p];
+      for (ptrdiff_t ci = 0; ci < CIN; ci++) sum += (double)w[co * CIN + ci] * transformed[ci * positions + p];
+      expected[co * positions + p] = sum < 0 ? 0 : sum;
+    }
+  k->pointwise_transformed(x, w, bias, y, CIN, COUT, positions, 0, (positions + 15) / 16, panel, residual,
+                           X3D_ACTIVATION_RELU, in_scale, X3D_ACTIVATION_SWISH);
+  compare(k->name, what, y, expected, COUT * positions);
+}
+
 static int check(void) {
   const char *names[] = {"portable", "avx2", "neon"};
   int sets = 0;
@@ -319,6 +349,9 @@ static int check(void) {
     if (!k) continue;
     sets++;
     check_pointwise(k);
+    check_pointwise_transformed(k, 37, "pointwise_transformed 13→14 at 37 positions, scale and Swish in, ReLU out");
+    check_pointwise_transformed(k, TRANSFORM_POSITIONS,
+                                "pointwise_transformed 13→14 at 300 positions (two panel groups)");
     check_direct(k, "direct 3×3×3 depthwise stride 1, 2×9×37", geometry(2, 9, 37, 3, 3, 3, 1, 1, 1, 1, 1), 1);
     check_direct(k, "direct 3×3×3 depthwise stride 2, 2×9×35", geometry(2, 9, 35, 3, 3, 3, 1, 1, 1, 2, 2), 1);
     check_direct(k, "direct 1×3×3 dense stride 2, 2 channels, 2×9×37", geometry(2, 9, 37, 1, 3, 3, 0, 1, 1, 2, 2), 2);

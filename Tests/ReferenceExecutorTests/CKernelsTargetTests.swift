@@ -85,6 +85,9 @@ struct CKernelsTargetTests {
     #expect(result.output.contains("neon depthwise_333 with ReLU (same plane): ok"), "\(result.output)")
     #expect(
       result.output.contains("neon pointwise_fused 13→14 at 37 positions, residual and ReLU: ok"), "\(result.output)")
+    #expect(
+      result.output.contains("neon pointwise_transformed 13→14 at 300 positions (two panel groups): ok"),
+      "\(result.output)")
     #expect(result.output.hasSuffix("best: neon\n"), "\(result.output)")
   }
 }

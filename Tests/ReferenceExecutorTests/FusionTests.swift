@@ -163,6 +163,105 @@ struct FusionTests {
     }
   }
 
+  /// A case of SE scale → Swish → 1×1×1 convolution → BatchNorm → [add → ReLU].
+  struct TransformCase: CustomTestStringConvertible, Sendable {
+    var input: TensorShape
+    var outChannels: Int
+    var residual: Bool
+    var testDescription: String { "\(input) → \(outChannels) channels\(residual ? ", add → ReLU" : "")" }
+  }
+
+  static let transformCases: [TransformCase] = [
+    // 37 positions: two whole blocks and a partial one; 14 rows: two six-row tiles and two single rows.
+    TransformCase(input: shape(1, 13, 1, 1, 37), outChannels: 14, residual: true),
+    // Two samples (each its own gate), 1 frame, width 9, height 5: 45 positions.
+    TransformCase(input: shape(2, 7, 1, 5, 9), outChannels: 6, residual: false),
+    // Fewer than 16 positions (one partial block of 5) and fewer than 8.
+    TransformCase(input: shape(1, 5, 1, 1, 5), outChannels: 11, residual: true),
+    // Fewer than 4 positions: the dot products, on the transformed tensor materialised first.
+    TransformCase(input: shape(2, 9, 1, 1, 3), outChannels: 8, residual: true),
+    // 319 positions over 30 channels: 20 blocks, two panel groups of at most 12 blocks (24 KB).
+    TransformCase(input: shape(1, 30, 1, 11, 29), outChannels: 7, residual: true),
+    // 200 channels: one block per panel group; 2 frames of 3 × 7.
+    TransformCase(input: shape(1, 200, 2, 3, 7), outChannels: 13, residual: false),
+  ]
+
+  @Test(
+    "SE scale → Swish → 1×1×1 conv → BN [→ add → ReLU] on every set: within 1e-4 of the unfused nodes, counts of each",
+    arguments: transformCases)
+  func transformedConvolution(_ test: TransformCase) throws {
+    let (n, cin, cout) = (test.input.batch, test.input.channels, test.outChannels)
+    let conv = Convolution(inChannels: cin, outChannels: cout)
+    let x = try Tensor(shape: test.input, scalars: Self.random(try test.input.elementCount(), seed: 71).map { 6 * $0 })
+    let gate = try Tensor(shape: Shapes.squeezed(test.input), scalars: Self.random(n * cin, seed: 72).map { $0 + 0.5 })
+    let weights = LayerWeights(weight: Self.random(cout * cin, seed: 73), bias: nil)
+    let norm = NormWeights(
+      scale: Self.random(cout, seed: 74).map { 1 + 0.5 * $0 }, shift: Self.random(cout, seed: 75).map { 0.2 * $0 },
+      mean: Self.random(cout, seed: 76).map { 0.2 * $0 }, variance: Self.random(cout, seed: 77).map { 1 + 0.5 * $0 })
+    var output = test.input
+    output.channels = cout
+    let r = try Tensor(shape: output, scalars: Self.random(try output.elementCount(), seed: 78))
+
+    let reference = ReferenceBackend()
+    var counters = [KernelCounter](repeating: KernelCounter(), count: test.residual ? 6 : 4)
+    var expected = reference.channelScale(x, gate, &counters[0])
+    expected = reference.swish(expected, &counters[1])
+    expected = reference.convolution(expected, conv, weights, &counters[2])
+    expected = reference.batchNorm(expected, norm, &counters[3])
+    var roles: [FusedGroup.Role] = [.inputScale, .inputActivation, .producer, .batchNorm(channels: cout)]
+    if test.residual {
+      expected = reference.add(r, expected, &counters[4])
+      expected = reference.relu(expected, &counters[5])
+      roles += [.residualAdd, .activation]
+    }
+    var group = FusedGroup(
+      members: Array(0..<roles.count), roles: roles,
+      producer: .convolution(
+        conv, BatchNormFolding(norm, channels: cout).apply(to: weights, channels: cout),
+        parameters: weights.weight.count),
+      inputs: test.residual ? [0, 1, 2] : [0, 1], residual: test.residual ? 2 : nil,
+      activation: test.residual ? .relu : .none)
+    group.inputActivation = .swish
+    for set in Self.available {
+      let fast = FastBackend(threads: 2, kernels: set)!
+      let (observed, observedCounters) = fast.runFused(group, [x, gate] + (test.residual ? [r] : []))
+      #expect(observed.shape == expected.shape)
+      let comparison = FloatComparison(
+        "\(test.testDescription) [\(set)]", observed: observed.scalars, expected: expected.scalars)
+      #expect(comparison.passes, "\(comparison)")
+      #expect(observedCounters.map(\.withoutActivationReads) == counters.map(\.withoutActivationReads), "\(set)")
+      // The same set unfused: SE scale, Swish, then the convolution group on the materialised tensor.
+      var scratch = KernelCounter()
+      let swished = fast.swish(fast.channelScale(x, gate, &scratch), &scratch)
+      var plain = group
+      plain.members.removeFirst(2)
+      plain.roles.removeFirst(2)
+      plain.inputs = test.residual ? [0, 1] : [0]
+      plain.residual = test.residual ? 1 : nil
+      plain.inputActivation = nil
+      let (unfused, _) = fast.runFused(plain, [swished] + (test.residual ? [r] : []))
+      let same = FloatComparison(
+        "fused against unfused [\(set)]", observed: observed.scalars, expected: unfused.scalars)
+      #expect(same.passes, "\(same)")
+    }
+  }
+
+  @Test("X3D-XS and M: every SE scale → Swish runs as the input transform of the block's conv c")
+  func planOfSqueezeExcitation() throws {
+    for preset in [Preset.xs, .m] {
+      let graph = try LayerGraph(try ModelConfiguration(preset: preset))
+      let plan = FusionPlan(graph, ModelWeights.seeded(graph, seed: 1))
+      let scales = graph.nodes.filter { $0.kind == .channelScale }
+      #expect(!scales.isEmpty)
+      for node in scales {
+        let group = plan.groupOf[node.index].map { plan.groups[$0] }
+        #expect(group?.roles.prefix(3) == [.inputScale, .inputActivation, .producer], "\(node.path)")
+        #expect(group?.inputActivation == .swish, "\(node.path)")
+        if let group { #expect(graph.nodes[group.members[2]].path.description.hasSuffix("branch2.c")) }
+      }
+    }
+  }
+
   @Test("X3D-XS: every BatchNorm, every block's add and every Swish is absorbed; group inputs are materialised")
   func planOfXS() throws {
     let graph = try LayerGraph(try ModelConfiguration(preset: .xs))

@@ -101,6 +101,13 @@ typedef struct x3d_kernel_set {
   void (*pointwise_fused)(const float *x, const float *w, const float *bias, float *y,
                           ptrdiff_t cin, ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block,
                           ptrdiff_t end_block, float *panel, const float *residual, int activation);
+  /// `pointwise_fused` on a transformed input: each input value is first multiplied by `in_scale[ci]` (cin floats,
+  /// NULL for none), then passed through `in_activation` (X3D_ACTIVATION_*), as the panel is copied. With a
+  /// squeeze-excitation gate as `in_scale` and X3D_ACTIVATION_SWISH this is SE scale → Swish → conv in one pass.
+  void (*pointwise_transformed)(const float *x, const float *w, const float *bias, float *y, ptrdiff_t cin,
+                                ptrdiff_t cout, ptrdiff_t positions, ptrdiff_t first_block, ptrdiff_t end_block,
+                                float *panel, const float *residual, int activation, const float *in_scale,
+                                int in_activation);
   /// In place, `y[i] = act(y[i] + residual[i])` (`residual` NULL: `act(y[i])`), for kernels without an epilogue.
   void (*epilogue)(float *y, const float *residual, ptrdiff_t count, int activation);
   /// `y[i] = x[i]·a·σ(x[i]·a)`: the squeeze-excitation gate and the Swish after it in one pass.
