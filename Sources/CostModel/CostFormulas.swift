@@ -65,7 +65,9 @@ public enum CostFormulas {
       cost[.macs] = macs
       cost[.activations] = output
       cost[.flops] = try checked.sum(checked.product(2, macs), conv.hasBias ? output : 0)
-      traffic.activationElementsRead = try MemoryTraffic.positionsRead(by: conv, node, checked)
+      if !MemoryTraffic.readsEveryPosition(conv) {
+        traffic.activationElementsRead = try MemoryTraffic.positionsRead(by: conv, node, checked)
+      }
       traffic.parameterElementsRead = cost[.params]
       step = TrainingFormulas.bias(conv.hasBias, output: output)
     case .linear(let linear):

@@ -57,18 +57,20 @@ extension MemoryTraffic {
     try CostFormulas.costAndTraffic(of: node, elementType: elementType, readsClip: false, gradientSums: 0).traffic
   }
 
-  /// The input elements a convolution reads: every position some window covers, `N·Cin·Π distinct(n, k, s, p)`.
+  /// Whether a convolution reads every input position: a "same" convolution at stride 1 (X3D's 1×1×1 and 3×3×3
+  /// layers but the strided ones), whose windows cover the input exactly.
   @inline(__always)
+  static func readsEveryPosition(_ conv: Convolution) -> Bool {
+    conv.stride.t == 1 && conv.stride.h == 1 && conv.stride.w == 1 && conv.kernel.t == 2 * conv.padding.t + 1
+      && conv.kernel.h == 2 * conv.padding.h + 1 && conv.kernel.w == 2 * conv.padding.w + 1
+  }
+
+  /// The input elements a convolution reads: every position some window covers, `N·Cin·Π distinct(n, k, s, p)`
+  /// (all of them where ``readsEveryPosition(_:)``).
   static func positionsRead(by conv: Convolution, _ node: LayerNode, _ checked: Checked) throws(ConfigurationError)
     -> Int
   {
     let shape = node.inputShape
-    if conv.stride.t == 1 && conv.stride.h == 1 && conv.stride.w == 1 && conv.kernel.t == 2 * conv.padding.t + 1
-      && conv.kernel.h == 2 * conv.padding.h + 1 && conv.kernel.w == 2 * conv.padding.w + 1
-    {
-      // A "same" convolution (X3D's 1×1×1 and 3×3×3 at stride 1): every input position is read.
-      return try checked.elements(of: node, output: false)
-    }
     let out = node.outputShape
     return try checked.product(
       distinct(shape.frames, conv.kernel.t, conv.stride.t, conv.padding.t, out.frames),
