@@ -9,14 +9,7 @@ import X3DModel
 /// saved activations within 1% (PyTorch keeps a float32 copy of pool5's input, `pool_cast_bytes`, since its CPU
 /// avg_pool3d has no 16-bit kernel); the peak of the memory timeline within 5%.
 struct TrainingAmpMemoryTests {
-  struct Fixture: Decodable {
-    var format: String
-    var version: Int
-    var regenerate: String
-    var cases: [Case]
-  }
-
-  struct Case: Decodable {
+  struct Case: Decodable, Sendable {
     var frames, crop, classes, batch: Int
     var width_factor, depth_factor, bottleneck_factor: Double
     var optimizer, amp: String
@@ -26,8 +19,8 @@ struct TrainingAmpMemoryTests {
 
   @Test("master weights, parameters, gradients, optimizer state exact; saved within 1%, the peak within 5%")
   func pytorchFixture() throws {
-    let fixture = try Fixtures.load("training_amp_memory.json", as: Fixture.self)
-    #expect(fixture.format == "x3d-training-amp-memory" && fixture.version == 1)
+    let fixture = try FixtureManifest<Case>.load(
+      "training_amp_memory.json", format: "x3d-training-amp-memory", version: 1)
     #expect(fixture.cases.filter { $0.amp == "bf16" }.count >= 4)
     #expect(fixture.cases.contains { $0.amp == "f16" })
     var mismatches = Mismatches()

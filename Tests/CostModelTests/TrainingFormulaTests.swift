@@ -7,14 +7,7 @@ import X3DModel
 /// The training formulas: closed forms per kind, the sums over a graph, and the committed PyTorch count
 /// (tools/gen_training_flops.py: FlopCounterMode with the grouped convolution backward corrected).
 struct TrainingFormulaTests {
-  struct Fixture: Decodable {
-    var format: String
-    var version: Int
-    var regenerate: String
-    var cases: [Case]
-  }
-
-  struct Case: Decodable {
+  struct Case: Decodable, Sendable {
     var impl: String
     var frames, crop, classes, batch: Int
     var width_factor, depth_factor, bottleneck_factor: Double
@@ -30,8 +23,7 @@ struct TrainingFormulaTests {
   @Test(
     "multiply-adds agree exactly, in total and node by node, with PyTorch's corrected count on three implementations")
   func pytorchFixture() throws {
-    let fixture = try Fixtures.load("training_flops.json", as: Fixture.self)
-    #expect(fixture.format == "x3d-training-flops" && fixture.version == 1)
+    let fixture = try FixtureManifest<Case>.load("training_flops.json", format: "x3d-training-flops", version: 1)
     #expect(Set(fixture.cases.map(\.impl)) == ["paper", "slowfast", "pytorchvideo"])
     #expect(fixture.cases.count >= 12)
     var mismatches = Mismatches()

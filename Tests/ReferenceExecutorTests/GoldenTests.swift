@@ -28,7 +28,7 @@ enum GoldenManifest {
   static let format = "x3d-executor-golden"
   static let supportedVersion = 1
 
-  static func load() throws -> GoldenFixtureManifest<Case> {
+  static func load() throws -> FixtureManifest<Case> {
     try .load("executor/cases.json", format: format, version: supportedVersion)
   }
 

@@ -28,7 +28,7 @@ enum TrainingManifest {
     var directory: URL { Fixtures.directory.appendingPathComponent("training").appendingPathComponent(name) }
   }
 
-  static func load() throws -> GoldenFixtureManifest<Case> {
+  static func load() throws -> FixtureManifest<Case> {
     try .load("training/cases.json", format: "x3d-training-golden", version: 1)
   }
 
